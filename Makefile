@@ -1,0 +1,38 @@
+# frontline: `make run` opens the map of the seed articles, `make test` runs every check.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test lint places bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Installs the package and its pinned dependencies (constraints.txt) into .venv.
+$(VENV)/.installed: $(BIN)/activate pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+# Ingest the seed articles into the place layers, then serve the map.
+run: $(VENV)/.installed
+	$(BIN)/frontline places seeds --format geojson --out layers/places.geojson
+	$(BIN)/frontline places seeds --unresolved
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+places: $(VENV)/.installed
+	$(BIN)/frontline places seeds --format geojson --out layers/places.geojson
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_places.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

