@@ -418,7 +418,26 @@ def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = 
             keys[key] = {place.place_id}
         places[place.place_id] = place
     keys = {k: ids for k, ids in keys.items() if ids}
-    return Gazetteer(places.values(), keys, needs_context=theater.needs_context)
+    located = _with_admin1(list(places.values()), areas)
+    return Gazetteer(located, keys, needs_context=theater.needs_context)
+
+
+def _with_admin1(places: list[Place], areas: list[Place]) -> list[Place]:
+    """Fill the governorate of places that lack one (GeoNames) by point in polygon."""
+    from shapely import STRtree
+    from shapely.geometry import Point
+
+    if not areas:
+        return places
+    tree = STRtree([a.geometry for a in areas])
+    located = []
+    for place in places:
+        if not place.admin1 and place.kind not in ("governorate", "corridor"):
+            hits = tree.query(Point(place.lon, place.lat), predicate="within")
+            if len(hits):
+                place = replace(place, admin1=areas[int(hits[0])].admin1)
+        located.append(place)
+    return located
 
 
 def _theater_twin(places: dict[str, Place], keys: dict[str, set[str]], place: Place,

@@ -172,9 +172,10 @@ def _merge(*layers: dict[str, str]) -> dict[str, str]:
 def _read_html(data: bytes, path: Path) -> tuple[str, dict[str, str]]:
     import trafilatura
 
-    result = trafilatura.bare_extraction(
-        decode(data, path=path), with_metadata=True, include_comments=False, as_dict=True)
-    if not result or not (result.get("text") or "").strip():
+    extracted = trafilatura.bare_extraction(
+        decode(data, path=path), with_metadata=True, include_comments=False)
+    result = extracted.as_dict() if extracted is not None else {}
+    if not (result.get("text") or "").strip():
         raise InputError(path, "no article text found in the HTML",
                          "save the article page itself, not an index or a login page")
     meta = {"title": result.get("title") or "", "published": result.get("date") or "",

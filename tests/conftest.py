@@ -1,0 +1,47 @@
+"""Shared fixtures. Tests never read the user's data folder or cache."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+# Isolate every test run (and subprocesses it starts) from the user's own data and cache.
+_SCRATCH = Path(tempfile.mkdtemp(prefix="frontline-tests-"))
+os.environ["FRONTLINE_DATA"] = str(_SCRATCH / "data")
+os.environ.setdefault("FRONTLINE_CACHE", str(_SCRATCH / "cache"))
+os.environ.pop("FRONTLINE_OVERRIDES", None)
+os.environ.pop("FRONTLINE_THEATER", None)
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    """The full offline gazetteer (theater + governorates + corridors + cities500)."""
+    from geo.gazetteer import load_gazetteer
+
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="session")
+def seed_documents():
+    """The five seed articles as documents, keyed by their file-name prefix (000 ... 004)."""
+    from geo.ingest import read_documents
+
+    docs = {}
+    for item in read_documents([SEEDS]):
+        docs[Path(item.path).name[:3]] = item
+    return docs
+
+
+def document(text: str, *, published: str = "2020-02-17", title: str = ""):
+    """A document made from a short text (the title is not prepended)."""
+    from geo.ingest import make_document
+
+    return make_document(text=text, path="<test>", meta={"published": published, "title": title},
+                         basis="test")

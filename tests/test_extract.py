@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from geo.extract import find_toponyms, sentence_at
+
+
+def _names(text: str, gazetteer) -> list[tuple[str, bool]]:
+    """(surface, has gazetteer candidates) for every span."""
+    return [(s.surface, bool(s.candidates)) for s in find_toponyms(text, gazetteer)]
+
+
+def test_seed_article_names_are_found_with_their_spellings(seed_documents, gazetteer) -> None:
+    spans = find_toponyms(seed_documents["000"].body, gazetteer)
+    surfaces = {s.surface for s in spans}
+    assert {"Ain Issa", "Ein-Issa", "Raqqa", "al-Hasakah", "Aleppo", "Sharakrak silos"} <= surfaces
+    assert any(s.surface.startswith("M4") for s in spans)
+
+
+def test_places_missing_from_the_gazetteer_come_from_cue_phrases(gazetteer) -> None:
+    text = ("Turkish-backed militants bombarded the villages of al-Mushairfeh and Jehbel with "
+            "heavy weapons. The village of al-Mushairfeh was allegedly taken by the Syrian "
+            "National army.")
+    spans = find_toponyms(text, gazetteer)
+    unknown = [(s.surface, s.kind_hint) for s in spans if not s.candidates]
+    assert unknown == [("al-Mushairfeh", "village"), ("Jehbel", "village"),
+                       ("al-Mushairfeh", "village")]
+
+
+def test_facility_cue_keeps_the_facility_noun(gazetteer) -> None:
+    spans = find_toponyms("Militants captured the Sharakrak silos in a rapid attack.", gazetteer)
+    assert [(s.surface, s.kind_hint, s.candidates) for s in spans] == [
+        ("Sharakrak silos", "facility", ())]
+
+
+def test_capitalised_common_words_are_not_towns(gazetteer) -> None:
+    text = ("Most analysts expect Operation Peace Spring to go on. The Police said in March "
+            "that Turkey and Russia met in Sochi, Ankara and Moscow. The Military Police "
+            "patrolled.")
+    assert _names(text, gazetteer) == []
+
+
+def test_organisation_names_do_not_leak_places(gazetteer) -> None:
+    text = ("Militants of Jebhat Fath al-Sham held the area, according to the Syrian Arab News "
+            "Agency (SANA).")
+    assert _names(text, gazetteer) == []
+
+
+def test_geonames_villages_need_place_context(gazetteer) -> None:
+    assert _names("Qasim Soleimani visited the front.", gazetteer) == []
+    assert _names("Government troops reached Qasim on Monday.", gazetteer) == [("Qasim", True)]
+
+
+def test_theater_names_match_without_context(gazetteer) -> None:
+    assert _names("Manbij and Kobani were quiet.", gazetteer) == [("Manbij", True),
+                                                                  ("Kobani", True)]
+
+
+def test_lowercase_words_are_not_names(gazetteer) -> None:
+    assert _names("the raqqa of the text and manbij written in lowercase", gazetteer) == []
+
+
+def test_arabic_script_names_inside_english_text(gazetteer) -> None:
+    spans = find_toponyms("Protesters in منبج rallied.", gazetteer)
+    assert [s.surface for s in spans] == ["منبج"]
+    assert any(c.endswith("manbij") for c in spans[0].candidates)
+
+
+def test_longest_name_wins(gazetteer) -> None:
+    spans = find_toponyms("Convoys left Tell Tamr for Tell Abyad.", gazetteer)
+    assert [s.surface for s in spans] == ["Tell Tamr", "Tell Abyad"]
+
+
+def test_punctuation_breaks_names(gazetteer) -> None:
+    spans = find_toponyms("It links al-Hasakah, Raqqa and Aleppo.", gazetteer)
+    assert [s.surface for s in spans] == ["al-Hasakah", "Raqqa", "Aleppo"]
+
+
+def test_highways_in_any_spelling(gazetteer) -> None:
+    spans = find_toponyms("along the M-4 highway and the M5 road", gazetteer)
+    assert [(s.surface, s.candidates) for s in spans] == [
+        ("M-4 highway", ("corridor:M4",)), ("M5", ("corridor:M5",))]
+
+
+def test_evidence_sentence_is_the_one_holding_the_name() -> None:
+    text = "First sentence here. Troops entered Saraqib on Monday. Third one."
+    assert sentence_at(text, text.index("Saraqib")) == "Troops entered Saraqib on Monday."

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import pytest
+from conftest import document
+
+from geo.places import geocode_document
+
+
+def _resolved(text: str, gazetteer) -> list[tuple[str, str, str]]:
+    """(surface, place name, kind) of every mention."""
+    return [(m.surface, m.name, m.kind) for m in geocode_document(document(text), gazetteer)]
+
+
+@pytest.mark.parametrize("text", [
+    "Shelling hit villages in Idlib province.",
+    "The offensive in the province of Idlib goes on.",
+    "Militants attacked in the northern Idlib countryside.",
+    "Clashes in Idlib Governorate.",
+])
+def test_province_wording_means_the_governorate_area(text: str, gazetteer) -> None:
+    (mention,) = _resolved(text, gazetteer)
+    assert mention[1:] == ("Idlib Governorate", "governorate")
+
+
+@pytest.mark.parametrize("text", [
+    "Troops reached the outskirts of Idlib.",
+    "Drones struck the city of Idlib.",
+    "Fighting raged west of Idlib.",
+    "Shelling hit Idlib.",
+])
+def test_bare_or_city_wording_means_the_city(text: str, gazetteer) -> None:
+    (mention,) = _resolved(text, gazetteer)
+    assert mention[1:] == ("Idlib", "city")
+
+
+def test_one_sense_per_article_when_only_the_province_is_marked(gazetteer) -> None:
+    text = ("Turkey threatens an operation in the Syrian province of Idlib. Talks on Idlib "
+            "failed. Ankara wants security in Idlib.")
+    assert {m[2] for m in _resolved(text, gazetteer)} == {"governorate"}
+
+
+def test_city_marks_keep_unmarked_mentions_on_the_city(gazetteer) -> None:
+    text = ("ALEPPO – Troops advanced in the province of Aleppo. They took villages west of "
+            "Aleppo. Life returns to Aleppo.")
+    kinds = [m[2] for m in _resolved(text, gazetteer)]
+    assert kinds == ["city", "governorate", "city", "city"]
+
+
+def test_listed_places_share_their_type(gazetteer) -> None:
+    text = "The highway links the governorates of al-Hasakah, Raqqa and Aleppo."
+    assert [m[2] for m in _resolved(text, gazetteer)] == ["governorate"] * 3
+
+
+def test_route_ends_are_cities(gazetteer) -> None:
+    text = "Government control over the M-5 highway (Aleppo-Damascus) in the province of Aleppo."
+    resolved = _resolved(text, gazetteer)
+    assert resolved[:3] == [("M-5 highway", "M5", "corridor"), ("Aleppo", "Aleppo", "city"),
+                            ("Damascus", "Damascus", "city")]
+
+
+def test_same_name_goes_to_the_one_near_the_other_places(gazetteer) -> None:
+    north = geocode_document(document("Clashes erupted in Suran, near Azaz and Mare', on "
+                                      "Monday."), gazetteer)
+    hama = geocode_document(document("Government forces shelled Suran near Morek and Hama."),
+                            gazetteer)
+    assert north[0].lat > 36.5 and north[0].method == "gazetteer+context"
+    assert hama[0].lat < 35.5
+    assert north[0].place_id != hama[0].place_id
+
+
+def test_without_context_the_curated_row_wins(gazetteer) -> None:
+    (mention,) = geocode_document(document("Fighting was reported in Suran."), gazetteer)
+    assert mention.place_id == "syria:suran"
+
+
+def test_unknown_places_are_unresolved_never_guessed(gazetteer) -> None:
+    mentions = geocode_document(document("The shelling accompanied a ground attack on the "
+                                         "village of Jehbel."), gazetteer)
+    (jehbel,) = mentions
+    assert (jehbel.place_id, jehbel.lat, jehbel.lon) == (None, None, None)
+    assert jehbel.kind == "village" and jehbel.method == "cue:village"
+    assert jehbel.sentence.startswith("The shelling accompanied")
+
+
+def test_seed_places_resolve_to_their_sourced_points(seed_documents, gazetteer) -> None:
+    mentions = geocode_document(seed_documents["003"], gazetteer)
+    by_surface = {m.surface: m for m in mentions}
+    assert (by_surface["Anadan"].lat, by_surface["Anadan"].lon) == (36.29361, 37.04444)
+    assert (by_surface["Haritan"].lat, by_surface["Haritan"].lon) == (36.28861, 37.08527)
