@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo.export import feature_collection
 from geo.gazetteer import Gazetteer, load_gazetteer
-from geo.mapview import build_deck
+from geo.mapview import build_deck, legend_html
 from geo.places import geocode_corpus, places_frame
 from geo.theater import load_theater
 
@@ -51,10 +51,15 @@ cols[1].metric("Places", int((~frame["kind"].isin(["governorate", "corridor"])).
 cols[2].metric("Areas and corridors", int(frame["kind"].isin(["governorate", "corridor"]).sum()))
 cols[3].metric("Unresolved names", len(data["unresolved"]))
 
-st.pydeck_chart(build_deck(frame, theater), height=620)
-
+if data["documents"] == 0 and not data["failures"]:
+    st.warning(f"No articles in `{CORPUS}`. Put .txt, .md, .html or .jsonl files there, or set "
+               "FRONTLINE_CORPUS to a folder that has some.")
 for message in data["failures"]:
     st.error(message)
+
+# st.pydeck_chart escapes tooltip values itself (see geo.mapview.build_deck).
+st.pydeck_chart(build_deck(frame, theater, escape_tooltips=False), height=620)
+st.markdown(legend_html(), unsafe_allow_html=True)
 
 left, right = st.columns([3, 2])
 with left:
@@ -69,4 +74,6 @@ with right:
     st.subheader("Unresolved names")
     st.caption("Named in the articles but not in any gazetteer: not placed on the map, never "
                "guessed. Add them to the overrides CSV with a source to place them.")
-    st.dataframe(pd.DataFrame(data["unresolved"]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(data["unresolved"],
+                              columns=["name", "kind", "named as", "files", "evidence"]),
+                 hide_index=True, width="stretch")

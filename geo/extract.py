@@ -33,7 +33,8 @@ CURATED = frozenset({"theater", "admin1", "corridor", "override"})
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”«»|/\n…]")
 _LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|near|from|to|at|into|towards?|around|outside|of|between|and|via|"
-    r"reach(?:ed)?|enter(?:ed)?|captured?|took|seized?|liberated?)\s+)$",
+    r"reach(?:ed)?|enter(?:ed)?|captured?|took|seized?|liberated?|struck|hit|shelled|"
+    r"attacked|bombarded|stormed|besieged)\s+)$",
     re.IGNORECASE,
 )
 _PLACE_NOUN_AFTER = re.compile(

@@ -83,3 +83,8 @@ def test_highways_in_any_spelling(gazetteer) -> None:
 def test_evidence_sentence_is_the_one_holding_the_name() -> None:
     text = "First sentence here. Troops entered Saraqib on Monday. Third one."
     assert sentence_at(text, text.index("Saraqib")) == "Troops entered Saraqib on Monday."
+
+
+def test_place_names_that_are_also_given_names_need_context(gazetteer) -> None:
+    assert _names("Derek Johnson wrote a reply.", gazetteer) == []
+    assert _names("Turkish jets struck Derek on Sunday.", gazetteer) == [("Derek", True)]

@@ -21,17 +21,29 @@ def _frame(**overrides) -> gpd.GeoDataFrame:
 
 
 def test_article_text_in_tooltips_is_escaped() -> None:
-    deck = build_deck(_frame(surfaces=HOSTILE, files=HOSTILE, name=HOSTILE), load_theater())
+    hostile_file = "seeds/<img src=x onerror=alert(1)>.txt"
+    deck = build_deck(_frame(surfaces=HOSTILE, files=hostile_file, name=HOSTILE),
+                      load_theater())
     spec = json.loads(deck.to_json())
     points = next(layer for layer in spec["layers"] if layer["id"] == "places")["data"]
-    for field in ("tip_name", "tip_surfaces", "tip_files"):
-        assert points[0][field] == escape(HOSTILE)
-        assert "<img" not in points[0][field] and "<script" not in points[0][field]
+    assert points[0]["tip_name"] == points[0]["tip_surfaces"] == escape(HOSTILE)
+    assert points[0]["tip_files"] == escape("<img src=x onerror=alert(1)>.txt")
+    for value in points[0].values():
+        assert "<img" not in str(value) and "<script" not in str(value)
+
+
+def test_renderer_that_escapes_gets_plain_text() -> None:
+    deck = build_deck(_frame(files="seeds/Ma'arra & Saraqib.txt"), load_theater(),
+                      escape_tooltips=False)
+    points = next(layer for layer in json.loads(deck.to_json())["layers"]
+                  if layer["id"] == "places")["data"]
+    assert points[0]["tip_files"] == "Ma'arra & Saraqib.txt"  # the file name, as written
 
 
 def test_offline_map_has_no_basemap_and_draws_the_boundary() -> None:
     spec = json.loads(build_deck(_frame(), load_theater()).to_json())
-    assert spec.get("mapStyle") in (None, "")
+    assert spec.get("mapStyle") == "__MAP_STYLE__"  # pydeck's "no style": no tile request
+    assert spec.get("mapProvider") is None
     ids = [layer["id"] for layer in spec["layers"]]
     assert ids[0] == "boundary" and "places" in ids
     view = spec["initialViewState"]
