@@ -153,15 +153,15 @@ def _accept(text: str, tokens: list[Token], first: int, last: int, key: str,
 
 def _gazetteer_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Span]:
     stream, starts = _stream(text, tokens)
+    keyed = list(starts.values())  # token indexes of the stream's words, in order
+    rank = {index: n for n, index in enumerate(keyed)}
     found: list[tuple[int, int, str]] = []
     for end, key in gazetteer.iter_matches(stream):
         first_offset = end - len(key)  # stream offset of the first key character
         first = starts.get(first_offset)
         if first is None:
             continue
-        count = key.count(" ") + 1
-        keyed = [i for i in range(first, len(tokens)) if not tokens[i].article][:count]
-        found.append((first, keyed[-1], key))
+        found.append((first, keyed[rank[first] + key.count(" ")], key))
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
     spans: list[Span] = []
     taken_until = -1

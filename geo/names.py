@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 ARTICLES = frozenset(
     {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "adh", "ath", "ed", "er", "es",
@@ -51,13 +52,19 @@ class Token:
     article: bool
 
 
-def _is_arabic(word: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" for ch in word)
+_ARABIC_CHAR = re.compile(r"[\u0600-\u06ff]")
+_DIPHTHONG = re.compile(r"(?:ai|ei|ey)")
+_DOUBLED = re.compile(r"(.)\1+")
+_FINAL_A = re.compile(r"(?:[ae]h|e)$")
 
 
+@lru_cache(maxsize=200_000)
 def fold_word(word: str) -> str:
-    """Fold one word to its key form (see the module docstring for the rules)."""
-    if _is_arabic(word):
+    """Fold one word to its key form (see the module docstring for the rules).
+
+    Results are cached: news vocabulary is small next to its word count.
+    """
+    if _ARABIC_CHAR.search(word):
         stripped = "".join(
             ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
         )
@@ -68,14 +75,15 @@ def fold_word(word: str) -> str:
     without_possessive = _POSSESSIVE.sub("", word)
     if len(without_possessive) > 2:  # "Syria’s" -> "Syria", but "Ra’s" stays a word
         word = without_possessive
-    decomposed = unicodedata.normalize("NFKD", word)
-    w = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    w = w.translate(_SPECIAL).lower()
+    if not word.isascii():
+        decomposed = unicodedata.normalize("NFKD", word)
+        word = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    w = word.translate(_SPECIAL).lower()
     w = w.replace("ee", "i").replace("oo", "u").replace("ou", "u")
-    w = re.sub(r"(?:ai|ei|ey)", "ay", w)
-    w = re.sub(r"(.)\1+", r"\1", w)
+    w = _DIPHTHONG.sub("ay", w)
+    w = _DOUBLED.sub(r"\1", w)
     if len(w) > 3:
-        w = re.sub(r"(?:[ae]h|e)$", "a", w)
+        w = _FINAL_A.sub("a", w)
     return _SYNONYMS.get(w, w)
 
 
