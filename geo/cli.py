@@ -128,6 +128,111 @@ def cmd_gazetteer_lookup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store(args: argparse.Namespace):
+    from geo.store import Store
+
+    return Store(args.db)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """``frontline ingest PATH...``: read articles into the store."""
+    from geo.factions import load_factions
+    from geo.pipeline import ingest
+
+    gazetteer, factions = _gazetteer(args), load_factions()
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int, path: str) -> None:
+        line = f"[{done}/{total}] {Path(path.split(':')[0]).name}"
+        if interactive:
+            print(f"\r{line[:78]:<78}", end="", file=sys.stderr, flush=True)
+        elif done % 100 == 0 or done == total:
+            print(line, file=sys.stderr)
+
+    with _store(args) as store:
+        report = ingest(args.paths, store, gazetteer, factions, progress=progress)
+        totals = store.counts()
+    if interactive:
+        print(file=sys.stderr)
+    for failure in report.failures:
+        print(f"error: {failure.message}", file=sys.stderr)
+    for problem in report.date_errors:
+        print(f"warning: {problem}", file=sys.stderr)
+    print(f"documents: {report.documents} ({report.new} new, {report.unchanged} unchanged, "
+          f"{report.replaced} replaced); places: {len(report.places)}; claims: {report.claims}; "
+          f"unresolved: {len(report.unresolved)}; errors: {len(report.failures)}")
+    print(f"store {args.db or 'data/frontline.db'}: {totals['documents']} documents, "
+          f"{totals['claims']} claims")
+    return 1 if report.failures else (2 if not report.documents else 0)
+
+
+CLAIM_FIELDS = ("event_date", "place_name", "controller", "previous", "action", "date_basis",
+                "hedged", "negated", "near_place", "confidence", "evidence", "path", "url",
+                "place_id", "doc_id", "start", "end", "date_text", "date_from", "date_to",
+                "modality", "date_error")
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    """``frontline claims``: stored claims, filtered."""
+    from geo.ingest import parse_date
+
+    gazetteer = _gazetteer(args)
+    date_from = parse_date(args.date_from or "", path="--from", field="--from")
+    date_to = parse_date(args.date_to or "", path="--to", field="--to")
+    if args.faction and args.faction not in _faction_codes():
+        print(f"error: unknown faction {args.faction!r}. Fix: use one of "
+              f"{', '.join(_faction_codes())}.", file=sys.stderr)
+        return 2
+    with _store(args) as store:
+        rows = store.claims(faction=args.faction, date_from=date_from, date_to=date_to)
+    if args.place:
+        from geo.names import same_name
+
+        rows = [r for r in rows if same_name(args.place, r["place_name"])
+                or any(same_name(args.place, n) for n in _place_names(gazetteer, r["place_id"]))]
+    if args.format == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n"
+    elif args.format == "csv":
+        text = _csv(rows, CLAIM_FIELDS)
+    elif args.format == "geojson":
+        features = []
+        for row in rows:
+            place = gazetteer.places.get(row["place_id"])
+            if place is None:
+                continue  # unresolved places have no coordinates
+            point = [round(place.lon, 6), round(place.lat, 6)]
+            features.append({"type": "Feature",
+                             "geometry": {"type": "Point", "coordinates": point},
+                             "properties": {k: row[k] for k in CLAIM_FIELDS}})
+        skipped = len(rows) - len(features)
+        if skipped:
+            print(f"note: {skipped} claims about unresolved places have no coordinates and are "
+                  "not in the GeoJSON (see --format csv)", file=sys.stderr)
+        text = json.dumps({"type": "FeatureCollection", "features": features},
+                          ensure_ascii=False, indent=1, default=str) + "\n"
+    else:
+        view = [{**r, "flags": " ".join(f for f in ("hedged", "negated", "near_place") if r[f]),
+                 "file": Path(r["path"].split(":")[0]).name} for r in rows]
+        text = _table(view, ["event_date", "place_name", "controller", "action", "flags",
+                             "file", "evidence"],
+                      {"event_date": 10, "place_name": 18, "controller": 10, "action": 10,
+                       "flags": 14, "file": 26, "evidence": 80})
+    _emit(text, args.out)
+    print(f"{len(rows)} claims", file=sys.stderr)
+    return 0
+
+
+def _faction_codes() -> list[str]:
+    from geo.factions import load_factions
+
+    return [f.code for f in load_factions()]
+
+
+def _place_names(gazetteer, place_id: str) -> tuple[str, ...]:
+    place = gazetteer.places.get(place_id)
+    return (place.name, *place.alt_names) if place else ()
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """``frontline evaluate --gold FILE``: score the pipeline against annotations."""
     from geo.evaluate import evaluate
@@ -145,6 +250,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     for label in ("misses", "wrong", "false_positives", "comment_leaks"):
         for line in t[label]:
             print(f"  {label[:-1] if label.endswith('s') else label}: {line}")
+    c = report["claims"]
+    print(f"claim recall     {c['recall']}  ({c['found']}/{c['gold']})")
+    print(f"claim precision  {c['precision']}  ({c['correct']}/{c['extracted']})")
+    print(f"date exact match {c['date_exact']}")
+    print(f"negated handled  {c['negated']}; hedged handled {c['hedged']}")
+    for label in ("misses", "false_positives", "wrong_dates"):
+        for line in c[label]:
+            print(f"  claim {label.rstrip('s')}: {line}")
     return 0
 
 
@@ -172,6 +285,23 @@ def build_parser() -> argparse.ArgumentParser:
     lookup = gsub.add_parser("lookup", help="show the places a name resolves to")
     lookup.add_argument("name")
     lookup.set_defaults(func=cmd_gazetteer_lookup)
+
+    ingest = sub.add_parser("ingest", help="read articles into the store")
+    ingest.add_argument("paths", nargs="+", type=Path, help="article files or folders")
+    ingest.add_argument("--db", type=Path, default=None,
+                        help="store file (default: $FRONTLINE_DB or data/frontline.db)")
+    ingest.set_defaults(func=cmd_ingest)
+
+    claims = sub.add_parser("claims", help="list stored control claims")
+    claims.add_argument("--place", help="a place name, any spelling")
+    claims.add_argument("--faction", help="controller faction code (GOV, SDF, TURKEY, ...)")
+    claims.add_argument("--from", dest="date_from", help="first event date, YYYY-MM-DD")
+    claims.add_argument("--to", dest="date_to", help="last event date, YYYY-MM-DD")
+    claims.add_argument("--format", choices=("table", "csv", "json", "geojson"),
+                        default="table")
+    claims.add_argument("--db", type=Path, default=None)
+    claims.add_argument("--out", type=Path, default=None)
+    claims.set_defaults(func=cmd_claims)
 
     evaluate = sub.add_parser("evaluate", help="score against a gold file")
     evaluate.add_argument("--gold", type=Path, required=True)

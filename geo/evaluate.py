@@ -1,5 +1,7 @@
 """Score the pipeline against annotated articles (the ``seeds_gold.json`` format).
 
+Claims are scored by `score_claims` (its docstring gives the matching rules).
+
 Matching rules for toponyms, per article:
 
 - a gold toponym is *found* when a mention overlaps any occurrence of its surface string in
@@ -23,7 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo.claims import ACTION_CLASSES, Claim, extract_claims
 from geo.errors import InputError
+from geo.factions import Factions
 from geo.gazetteer import Gazetteer, haversine_km
 from geo.ingest import IngestFailure, read_file
 from geo.models import Document, Mention
@@ -183,7 +187,88 @@ def score_toponyms(articles: list[GoldArticle], gazetteer: Gazetteer,
     }
 
 
-def evaluate(gold_path: Path, gazetteer: Gazetteer) -> dict[str, Any]:
+def _same_place(gold_place: str, claim: Claim) -> bool:
+    base = gold_place.split(" (")[0]
+    return same_name(base, claim.place_name) or same_name(gold_place, claim.place_name)
+
+
+def _date_ok(gold: dict[str, Any], claims: list[Claim]) -> bool:
+    wanted = {gold.get("date"), gold.get("date_alt")} - {None}
+    low, high = (gold.get("date_range") or [None, None])
+    for claim in claims:
+        day = claim.event_date.isoformat() if claim.event_date else None
+        if day in wanted or (low and day and low <= day <= high):
+            return True
+    return False
+
+
+def score_claims(articles: list[GoldArticle], gazetteer: Gazetteer, factions: Factions
+                 ) -> dict[str, Any]:
+    """Claim precision and recall on (place, controller, action class), and dates.
+
+    A gold claim is found when some extracted claim of its article has the same place
+    (spelling variants allowed), the same controller and the same action class (see
+    `geo.claims.ACTION_CLASSES`). Precision counts the extracted claims that match some
+    gold claim. Contact claims (shelling, attack) are left out on both sides: the gold
+    annotations do not code them. Among found gold claims, the date is right when a matching
+    claim has the gold date, its ``date_alt``, or a day inside its ``date_range``; negation
+    and hedging are right when a matching claim has the same flag.
+    """
+    totals = Counter()
+    misses, false_positives, wrong_dates = [], [], []
+    for article in articles:
+        mentions = geocode_document(article.document, gazetteer)
+        extracted = [c for c in extract_claims(article.document, mentions, factions)
+                     if c.action_class != "contact"]
+
+        def matches(gold: dict[str, Any], claim: Claim) -> bool:
+            return (_same_place(gold["place"], claim) and claim.controller == gold["controller"]
+                    and claim.action_class == ACTION_CLASSES.get(gold["action"], "?"))
+
+        for gold in article.claims:
+            totals["gold"] += 1
+            hits = [c for c in extracted if matches(gold, c)]
+            label = (f"{article.article_id}: {gold['place']} {gold['controller']} "
+                     f"{gold['action']} {gold.get('date')}")
+            if not hits:
+                misses.append(label)
+                continue
+            totals["found"] += 1
+            if _date_ok(gold, hits):
+                totals["date_ok"] += 1
+            else:
+                wrong_dates.append(f"{label} -> {sorted({str(c.event_date) for c in hits})}")
+            totals["negated_gold"] += bool(gold.get("negated"))
+            totals["negated_ok"] += bool(gold.get("negated")) and any(c.negated for c in hits)
+            totals["hedged_gold"] += bool(gold.get("hedged"))
+            totals["hedged_ok"] += bool(gold.get("hedged")) and any(c.hedged for c in hits)
+        for claim in extracted:
+            totals["extracted"] += 1
+            if any(matches(g, claim) for g in article.claims):
+                totals["correct"] += 1
+            else:
+                false_positives.append(f"{article.article_id}: {claim.place_name} "
+                                       f"{claim.controller} {claim.action} {claim.event_date}")
+
+    def ratio(a: str, b: str) -> float | None:
+        return round(totals[a] / totals[b], 4) if totals[b] else None
+
+    return {
+        "gold": totals["gold"], "found": totals["found"], "recall": ratio("found", "gold"),
+        "extracted": totals["extracted"], "correct": totals["correct"],
+        "precision": ratio("correct", "extracted"),
+        "date_exact": ratio("date_ok", "found"),
+        "negated": f"{totals['negated_ok']}/{totals['negated_gold']}",
+        "hedged": f"{totals['hedged_ok']}/{totals['hedged_gold']}",
+        "misses": misses, "false_positives": false_positives, "wrong_dates": wrong_dates,
+    }
+
+
+def evaluate(gold_path: Path, gazetteer: Gazetteer, factions: Factions | None = None
+             ) -> dict[str, Any]:
     """Full evaluation report for a gold file (JSON-serialisable)."""
+    from geo.factions import load_factions
+
     articles = load_gold(gold_path)
-    return {"gold": str(gold_path), "toponyms": score_toponyms(articles, gazetteer)}
+    return {"gold": str(gold_path), "toponyms": score_toponyms(articles, gazetteer),
+            "claims": score_claims(articles, gazetteer, factions or load_factions())}

@@ -1,0 +1,662 @@
+"""Control claims: who holds which place, since when, on what evidence.
+
+`extract_claims` reads an article's body sentence by sentence (never its comments) and
+turns control statements into `Claim` records. A claim binds an *action* to a *place* and a
+*faction*:
+
+============  =============================================================  ==============
+action        text                                                            controller
+============  =============================================================  ==============
+capture       captured, took (control of), took over, seized, liberated,      the agent
+              occupied, entered, recaptured, regained, "X control over P"
+withdrawal    withdrew/retreated/pulled out from P, "withdrawal of X from P"  the other side
+handover      handed over P to Y                                              Y
+holds         remains under X control, X controls/controlling P, held by X   X
+repelled      X repelled the attack (on P); an attack on P "ended in failure" the defender
+contested     launched an attack to (re)capture P; clashes in P               holder / none
+deployment    established a position / deployed / has a centre in P           X (presence)
+shelling      shelled, bombarded, struck P                                    the attacker
+attack        a (ground) attack on P, with no outcome stated                  the attacker
+============  =============================================================  ==============
+
+Structure, not keywords:
+
+- **Object binding.** An action's place must be its object: the first place after the verb,
+  with only words like "the border town of", "the area, including", "from" in between; a
+  list ("the villages of A and B", "A and the city of B") gives one claim per place. A
+  place named only as a reference point ("west of Aleppo", "the outskirts of the town")
+  is ``near_place``: a capture there is not a capture of the town, so none is made; a
+  deployment there is kept, flagged.
+- **Voice.** Active: the agent is the nearest faction before the verb (or, in "By capturing
+  P, X ...", the first one after). Passive ("was allegedly taken by X", "which was then
+  liberated by X"): the place is the subject (or the antecedent of "which"), the agent
+  follows "by".
+- **Reference.** "the silos", "the town", "the village" refer to the latest place of that
+  kind in the article; "the attack" to the latest place attacked.
+- **Inferred sides.** A withdrawal hands the place to the side that last took or held it
+  in the article (or the last capturer of the article); a failed attack leaves the place with
+  its holder. When no side can be inferred no claim is made: a claim always has a controller,
+  except a contested one between two named sides.
+- **Negation and modality.** "not", "failed to", "could not", "preventing X from", "pressured
+  X to", "preparing to", "would" make the claim ``negated``: it is kept as evidence but never
+  changes control. **Hedging** ("allegedly", "reportedly", "according to", "claimed") sets
+  ``hedged`` and lowers the confidence.
+- **Dates.** An explicit day in the sentence ("on November 20", "three days ago", "on
+  Sunday", "last week") wins. Otherwise a claim in the present tense ("remains under", "has a
+  centre in") and a negated one take the publication date (``date_basis = published``), and a
+  past-tense claim takes the last day the article told about (``narrative``), or the
+  publication date if none. A date after publication is kept on the claim as an error
+  (``date_error``).
+- **Presence-only factions** (Russian, US forces) never capture or hold: their captures
+  become deployments.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from geo.dates import EventDate, find_dates
+from geo.extract import sentence_spans
+from geo.factions import FactionMention, Factions
+from geo.models import Document, Mention
+from geo.names import slug
+
+ACTION_CLASSES = {
+    "capture": "change", "withdrawal": "change", "handover": "change",
+    "holds": "hold", "repelled": "hold", "contested": "contested", "deployment": "presence",
+    "shelling": "contact", "attack": "contact",
+}
+"""Actions grouped by what they say about control (used to compare claims)."""
+CONTROL_ACTIONS = frozenset({"capture", "withdrawal", "handover", "holds", "repelled"})
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement about control of a place, with its evidence."""
+
+    doc_id: str
+    place_id: str
+    place_name: str
+    controller: str | None
+    previous: str | None
+    action: str
+    event_date: date | None
+    date_basis: str
+    date_text: str
+    hedged: bool
+    negated: bool
+    near_place: bool
+    confidence: float
+    evidence: str
+    start: int
+    end: int
+    date_from: date | None = None
+    date_to: date | None = None
+    modality: str = ""
+    date_error: str = ""
+
+    @property
+    def action_class(self) -> str:
+        """change / hold / contested / presence / contact."""
+        return ACTION_CLASSES[self.action]
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A place named in a sentence: a mention or a reference ("the town")."""
+
+    start: int  # offsets in the sentence
+    end: int
+    place_id: str
+    name: str
+    kind: str
+    anaphor: bool = False
+
+
+_WORD = r"[\w’'-]+"
+_GAP_WORDS = frozenset({
+    "the", "a", "an", "of", "from", "on", "in", "to", "into", "over", "against", "border", "key",
+    "strategic", "town", "towns", "village", "villages", "city", "cities", "settlement",
+    "settlements", "area", "areas", "region", "regions", "hamlet", "district", "including",
+    "most", "all", "nearby", "entire", "whole", "parts", "part", "large", "small", "new", "two",
+    "three", "several", "other", "remaining", "rebel-held", "militant-held", "northern",
+    "southern", "eastern", "western", "northeastern", "northwestern", "southeastern",
+    "southwestern", "central", "northeast", "northwest", "southeast", "southwest", "outskirts",
+    "countryside", "vicinity", "around", "near", "north", "south", "east", "west", "positions",
+    "outskirt", "surrounding", "strategically", "important"
+})
+_NEAR_WORDS = frozenset({
+    "outskirts", "outskirt", "countryside", "vicinity", "around", "near", "north", "south",
+    "east", "west", "northeast", "northwest", "southeast", "southwest", "northern", "southern",
+    "eastern", "western", "northeastern", "northwestern", "southeastern", "southwestern",
+    "surrounding"
+})
+_LIST_JOIN = re.compile(
+    r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)(?:the\s+(?:town|village|city|settlement)s?\s+of\s+)?$",
+    re.IGNORECASE)
+_ANAPHORA = re.compile(
+    r"\bthe\s+(?P<noun>town|village|city|silos?|dam|air\s?base|base|camp|bridge|crossing|"
+    r"plant|factory)(?:[’']s)?\b(?!\s+of\b)", re.IGNORECASE)
+_ANAPHOR_KINDS = {"town": {"town", "city"}, "city": {"city", "town"}, "village": {"village"},
+                  "dam": {"dam"}, "airbase": {"airbase"}, "air base": {"airbase"},
+                  "crossing": {"crossing"}}
+_GENERIC_AGENT = re.compile(
+    r"\b(?:the\s+)?(?:militants?|rebels?|jihadists?|terrorists?|insurgents?|fighters|"
+    r"opposition(?:\s+factions)?|armed\s+groups?)\b", re.IGNORECASE)
+
+_CAPTURE = re.compile(
+    r"\b(?:captur(?:ed|es|ing|e)|took\s+(?:full\s+)?control\s+of|tak(?:en|es|ing|e)\s+(?:full\s+)?"
+    r"control\s+of|took\s+over|tak(?:en|es|ing|e)\s+over|seiz(?:ed|es|ing|e)|"
+    r"liberat(?:ed|es|ing|e)|occup(?:ied|ies|ying|y)|entered|recaptur(?:ed|es|ing|e)|"
+    r"regain(?:ed|s|ing)?(?:\s+control\s+of)?|retook|storm(?:ed|ing))\b", re.IGNORECASE)
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|is|are)\s+(?:\w+ly\s+|then\s+|now\s+|also\s+){0,2}"
+    r"(?P<verb>captured|taken|seized|liberated|occupied|recaptured|retaken|overrun|controlled|held)"
+    r"\s+by\s+", re.IGNORECASE)
+_WITHDRAW = re.compile(
+    r"\b(?:withdr[ae]wn?|withdrawing|withdraws?|retreated|retreating|retreats?|"
+    r"pull(?:ed|ing|s)?\s+out|fled)\s+(?=from\b)", re.IGNORECASE)
+_WITHDRAWAL_NOUN = re.compile(r"\bwithdrawal\s+of\s+", re.IGNORECASE)
+_HANDOVER = re.compile(r"\bhand(?:ed|ing|s)?\s+over\b|\bhandover\s+of\b", re.IGNORECASE)
+_UNDER_CONTROL = re.compile(
+    r"\b(?:remains?|remained|is|are|was|were|stays?|stayed)\s+(?:still\s+|firmly\s+)?under\s+"
+    r"(?:the\s+)?(?:full\s+)?(?:control\s+of\s+(?:the\s+)?)?", re.IGNORECASE)
+_HOLD_ACTIVE = re.compile(r"\b(?:controls|controlling|holds|holding)\b", re.IGNORECASE)
+_ATTEMPT_TO = re.compile(r"\b(?:attack|offensive|assault|operation|attempt|bid|efforts?|push)\s+"
+                         r"to\s+$", re.IGNORECASE)
+_REPORTED_ON = re.compile(r"\b(?:reported|said|announced|stated|confirmed)\s+(?:on\s+)?$",
+                          re.IGNORECASE)
+_CONTROL_OVER = re.compile(r"^\s+control\s+(?:over|of)\s+", re.IGNORECASE)
+_ESTABLISH = re.compile(r"\b(?:establish\w*|impos\w*|gain\w*|regain\w*|extend\w*|restor\w*)\b",
+                        re.IGNORECASE)
+_REPEL = re.compile(r"\b(?:repel(?:led|s|ling)?|repuls(?:ed|es|ing|e)|fended\s+off|"
+                    r"thwart(?:ed|ing|s)?)\b", re.IGNORECASE)
+_FAILED_ATTACK = re.compile(
+    r"\b(?:attack|assault|offensive)\b.{0,80}?\b(?:ended\s+in\s+(?:a\s+)?failure|failed|"
+    r"was\s+repelled|were\s+repelled)\b", re.IGNORECASE)
+_ATTACK_TO = re.compile(
+    r"\blaunch(?:ed|es|ing)?\s+(?:a\s+|an\s+)?(?:\w+\s+){0,2}(?:attack|offensive|assault)\s+"
+    r"(?:to\s+(?:re)?(?:capture|take|retake|seize)\b|on\b|against\b)", re.IGNORECASE)
+_ATTACK_ON = re.compile(r"\b(?:attack|assault|offensive)s?\s+(?:on|against)\b", re.IGNORECASE)
+_CLASHES = re.compile(r"\b(?:clashes|fighting|battles?)\b", re.IGNORECASE)
+_CLASHES_IN = re.compile(r"\b(?:clashes|fighting|battles?)\s+(?:\w+\s+){0,6}?(?:in|for|around)\s+",
+                         re.IGNORECASE)
+_WITNESSED = re.compile(r"^\s+(?:witnessed|saw)\s+(?:heavy\s+|fierce\s+|violent\s+)?"
+                        r"(?:clashes|fighting|battles)\b", re.IGNORECASE)
+_DEPLOY = re.compile(
+    r"\b(?:deploy(?:ed|s|ing)?|establish(?:ed|es|ing)?\s+(?:a\s+|an\s+)?(?:new\s+)?(?:\w+\s+)?"
+    r"(?:positions?|posts?|bases?|points?)|set\s+up\s+(?:a\s+)?(?:\w+\s+)?(?:base|position|post)s?|"
+    r"(?:have|has|had|maintains?)\s+(?:a\s+)?(?:\w+\s+){0,4}(?:cent(?:er|re)|base|posts?|"
+    r"positions?|presence))\b", re.IGNORECASE)
+_SHELL = re.compile(r"\b(?:shell(?:ed|s)?|shelling\s+(?:of\s+)?|bombard(?:ed|s|ing)?|"
+                    r"struck|airstrikes?\s+on|strikes?\s+on)\b", re.IGNORECASE)
+
+_HEDGE = re.compile(r"\b(?:allegedly|reportedly|according\s+to|claim(?:ed|s)?|purportedly|"
+                    r"unconfirmed|it\s+(?:has\s+been|was|is)\s+reported|rumou?red)\b",
+                    re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no|n't|failed\s+to|fail\s+to|unable\s+to|could\s+not|"
+                       r"cannot|can't)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_PREVENT = re.compile(r"\bprevent(?:ing|ed|s)?\b.{0,80}\bfrom\s+$", re.IGNORECASE)
+_MODAL = re.compile(
+    r"\b(?:pressur(?:e|ed|es|ing)|urg(?:e|ed|es|ing)|demand(?:ed|s|ing)?|ask(?:ed|s|ing)?|"
+    r"call(?:ed|s|ing)?\s+on|persuad(?:e|ed|ing)|threaten(?:ed|s|ing)?|plan(?:s|ned|ning)?|"
+    r"prepar(?:e|ed|es|ing)|intend(?:s|ed|ing)?|seek(?:s|ing)?|sought|attempt(?:s|ed|ing)?|"
+    r"tr(?:y|ied|ies|ying)|want(?:s|ed)?|aim(?:s|ed|ing)?)\b[^.;]{0,80}?\bto\s+(?:\w+\s+){0,5}$"
+    r"|\b(?:will|would|could|might|may|shall)\s+(?:\w+\s+){0,1}$",
+    re.IGNORECASE)
+_PRESENT = re.compile(r"^(?:remains?|is|are|stays?|controls?|holds|has|have|maintains?|"
+                      r"continues?)$", re.IGNORECASE)
+
+
+def _gap_ok(gap: str) -> tuple[bool, bool]:
+    """Whether the text between a verb and a place allows the place to be its object.
+
+    Returns ``(ok, near)``; ``near`` when the gap makes the place a reference point.
+    """
+    words = re.findall(_WORD, gap.lower())
+    if len(words) > 8 or re.search(r"[.;:!?()\"“”]", gap):
+        return False, False
+    ok = all(w in _GAP_WORDS for w in words)
+    return ok, ok and any(w in _NEAR_WORDS for w in words)
+
+
+class _Discourse:
+    """What the article has said so far: places, holders, attacks, the day told about."""
+
+    def __init__(self) -> None:
+        self.refs: list[_Ref] = []
+        self.holder: dict[str, str] = {}
+        self.last_capturer: str | None = None
+        self.attack_target: _Ref | None = None
+        self.narrative: EventDate | None = None
+
+    def resolve_anaphor(self, noun: str) -> _Ref | None:
+        noun = noun.lower().replace("airbase", "air base")
+        kinds = _ANAPHOR_KINDS.get(noun)
+        for ref in reversed(self.refs):
+            if kinds and ref.kind in kinds:
+                return ref
+            if not kinds and ref.name.lower().rstrip("s").endswith(noun.rstrip("s")):
+                return ref
+        return None
+
+
+def _sentence_refs(sentence: str, offset: int, mentions: list[Mention], discourse: _Discourse
+                   ) -> list[_Ref]:
+    refs = []
+    for m in mentions:
+        if offset <= m.start < offset + len(sentence):
+            place_id = m.place_id or f"unresolved:{slug(m.surface)}"
+            refs.append(_Ref(m.start - offset, m.end - offset, place_id, m.name, m.kind))
+    for match in _ANAPHORA.finditer(sentence):
+        if any(r.start <= match.start() < r.end or match.start() <= r.start < match.end()
+               for r in refs):
+            continue
+        earlier = [r for r in refs if r.end <= match.start()]
+        target = None
+        noun = match.group("noun")
+        for ref in reversed(earlier):
+            kinds = _ANAPHOR_KINDS.get(noun.lower())
+            if (kinds and ref.kind in kinds) or (not kinds and ref.name.lower().endswith(
+                    noun.lower().rstrip("s"))):
+                target = ref
+                break
+        target = target or discourse.resolve_anaphor(noun)
+        if target is not None:
+            refs.append(_Ref(match.start(), match.end(), target.place_id, target.name,
+                             target.kind, anaphor=True))
+    return sorted(refs, key=lambda r: r.start)
+
+
+def _objects(sentence: str, position: int, refs: list[_Ref]) -> tuple[list[_Ref], bool]:
+    """Places that are the object of a verb ending at ``position`` (a list gives several)."""
+    after = [r for r in refs if r.start >= position]
+    if not after:
+        return [], False
+    ok, near = _gap_ok(sentence[position:after[0].start])
+    if not ok:
+        return [], False
+    chosen = [after[0]]
+    for ref in after[1:]:
+        if _LIST_JOIN.match(sentence[chosen[-1].end:ref.start]):
+            chosen.append(ref)
+        else:
+            break
+    return chosen, near
+
+
+def _subject(sentence: str, position: int, refs: list[_Ref]) -> _Ref | None:
+    """The place a passive verb at ``position`` is about (nearest before it)."""
+    before = [r for r in refs if r.end <= position]
+    if not before:
+        return None
+    gap = sentence[before[-1].end:position]
+    if len(re.findall(_WORD, gap)) > 6:
+        return None
+    return before[-1]
+
+
+def _agent_before(factions: list[FactionMention], position: int) -> FactionMention | None:
+    before = [f for f in factions if f.end <= position]
+    return before[-1] if before else None
+
+
+def _faction_after(factions: list[FactionMention], position: int, *, within: int = 200
+                   ) -> FactionMention | None:
+    after = [f for f in factions if position <= f.start <= position + within]
+    return after[0] if after else None
+
+
+class _SentenceReader:
+    """Turns one sentence into claims (see the module docstring)."""
+
+    def __init__(self, *, document: Document, text: str, offset: int, refs: list[_Ref],
+                 factions: list[FactionMention], faction_book: Factions,
+                 discourse: _Discourse, dates: list[EventDate]) -> None:
+        self.document, self.text, self.offset = document, text, offset
+        self.refs, self.factions, self.book = refs, factions, faction_book
+        self.discourse, self.dates = discourse, dates
+        self.claims: list[Claim] = []
+        self.used_dates: list[EventDate] = []
+        self.hedged = bool(_HEDGE.search(text))
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _modality(self, position: int) -> str:
+        before = self.text[max(0, position - 120):position]
+        agent = _agent_before(self.factions, position)
+        if agent is not None and position - agent.end <= 2 and re.match(
+                r"\w+ing\b", self.text[position:]):
+            return ""  # "the Turkish military controlling the silos": describes the agent
+        if _PREVENT.search(before):
+            return "prevented"
+        if _NEGATION.search(before[-40:]):
+            return "negated"
+        if _MODAL.search(before):
+            return "modal"
+        return ""
+
+    def _date(self, trigger: tuple[int, int], negated: bool) -> tuple[date | None, str, str,
+                                                                      EventDate | None]:
+        """Event date of a claim whose verb spans ``trigger`` (see the module docstring)."""
+        explicit = [d for d in self.dates if d.basis in ("explicit", "relative", "period")
+                    and (d.end <= trigger[0] or "," not in self.text[trigger[1]:d.start])]
+        if explicit:
+            chosen = min(explicit, key=lambda d: abs(d.start - trigger[1]))
+            self.used_dates.append(chosen)
+            return chosen.date, chosen.basis, chosen.text, chosen
+        published = self.document.published
+        same_day = next((d for d in self.dates if d.basis == "same day"), None)
+        if same_day and self.discourse.narrative:
+            return self.discourse.narrative.date, "narrative", same_day.text, None
+        if published is None:
+            return None, "undated", "", None
+        if negated or self._present(trigger) or self.discourse.narrative is None:
+            return published, "published", "", None
+        return self.discourse.narrative.date, "narrative", "", None
+
+    def _present(self, trigger: tuple[int, int]) -> bool:
+        """Whether the verb is in the present tense ("remains under", "have a centre in")."""
+        before = re.findall(r"[A-Za-z']+", self.text[max(0, trigger[0] - 30):trigger[0]])[-2:]
+        own = re.findall(r"[A-Za-z']+", self.text[trigger[0]:trigger[1]])[:1]
+        return any(_PRESENT.match(w) for w in [*before, *own])
+
+    def _emit(self, ref: _Ref, *, action: str, controller: str | None, previous: str | None,
+              trigger: tuple[int, int], near: bool = False, inferred: bool = False,
+              modality: str | None = None) -> None:
+        book = self.book
+        if controller in book and book.by_code[controller].presence_only and action in (
+                "capture", "holds"):
+            action = "deployment"
+        if controller is None and action != "contested":
+            return
+        modality = self._modality(trigger[0]) if modality is None else modality
+        negated = bool(modality)
+        day, basis, date_text, event = self._date(trigger, negated)
+        confidence = 0.9
+        if self.hedged:
+            confidence *= 0.6
+        if ref.anaphor:
+            confidence *= 0.9
+        if inferred:
+            confidence *= 0.8
+        if near:
+            confidence *= 0.8
+        published = self.document.published
+        error = ""
+        if day and published and day > published:
+            error = f"event date {day} is after publication ({published})"
+        self.claims.append(Claim(
+            doc_id=self.document.doc_id, place_id=ref.place_id, place_name=ref.name,
+            controller=controller, previous=previous if previous != controller else None,
+            action=action, event_date=day, date_basis=basis, date_text=date_text,
+            hedged=self.hedged, negated=negated, near_place=near,
+            confidence=round(confidence, 3), evidence=" ".join(self.text.split()),
+            start=self.offset, end=self.offset + len(self.text),
+            date_from=event.range[0] if event and event.range else None,
+            date_to=event.range[1] if event and event.range else None,
+            modality={"negated": "not", "prevented": "prevented", "modal": "intended"}.get(
+                modality, ""),
+            date_error=error))
+        if not negated and action != "contested" and controller is not None:
+            if action in CONTROL_ACTIONS:
+                self.discourse.holder[ref.place_id] = controller
+            if action == "capture":
+                self.discourse.last_capturer = controller
+
+    # -- patterns ------------------------------------------------------------------------
+
+    def read(self) -> list[Claim]:
+        done: set[tuple[str, str]] = set()
+
+        def once(ref: _Ref, action: str) -> bool:
+            key = (ref.place_id, action)
+            if key in done:
+                return False
+            done.add(key)
+            return True
+
+        for match in _PASSIVE.finditer(self.text):
+            subject = _subject(self.text, match.start(), self.refs)
+            agent = _faction_after(self.factions, match.end() - 1, within=5)
+            if subject is None or agent is None:
+                continue
+            action = "holds" if match.group("verb").lower() in ("controlled", "held") else "capture"
+            if once(subject, action):
+                previous = self.discourse.holder.get(subject.place_id)
+                self._emit(subject, action=action, controller=agent.code, previous=previous,
+                           trigger=(match.start(), match.end()))
+
+        for match in _CAPTURE.finditer(self.text):
+            if _PASSIVE.search(self.text[max(0, match.start() - 30):match.end() + 5]):
+                continue
+            if _ATTEMPT_TO.search(self.text[max(0, match.start() - 40):match.start()]):
+                continue  # "an attack to recapture P" is contested, not a capture
+            objects, near = _objects(self.text, match.end(), self.refs)
+            if not objects or near:
+                continue
+            agent = _agent_before(self.factions, match.start())
+            if agent is None:
+                agent = _faction_after(self.factions, objects[-1].end)
+            if agent is None:
+                continue
+            for ref in objects:
+                if once(ref, "capture"):
+                    self._emit(ref, action="capture", controller=agent.code,
+                               previous=self.discourse.holder.get(ref.place_id),
+                               trigger=(match.start(), match.end()))
+
+        for match in self._control_over():
+            faction, ref = match
+            action = "capture" if _ESTABLISH.search(self.text[:faction.start]) else "holds"
+            if once(ref, action):
+                self._emit(ref, action=action, controller=faction.code,
+                           previous=self.discourse.holder.get(ref.place_id),
+                           trigger=(faction.start, faction.end))
+
+        for pattern in (_WITHDRAW, _WITHDRAWAL_NOUN):
+            for match in pattern.finditer(self.text):
+                position = match.end()
+                withdrawer = _agent_before(self.factions, match.start())
+                if pattern is _WITHDRAWAL_NOUN:
+                    withdrawer = _faction_after(self.factions, match.end(), within=12)
+                    if withdrawer is None:
+                        continue
+                    position = withdrawer.end
+                objects, near = _objects(self.text, position, self.refs)
+                if not objects or near:
+                    continue
+                generic = _GENERIC_AGENT.search(self.text[max(0, match.start() - 40):
+                                                          match.start()])
+                if withdrawer is not None and generic and generic.end() > withdrawer.end - max(
+                        0, match.start() - 40):
+                    withdrawer = None
+                code = withdrawer.code if withdrawer else None
+                for ref in objects:
+                    other = self.discourse.holder.get(ref.place_id)
+                    if other is None or other == code:
+                        other = self.discourse.last_capturer
+                    if other == code:
+                        other = None
+                    if once(ref, "withdrawal"):
+                        self._emit(ref, action="withdrawal", controller=other, previous=code,
+                                   trigger=(match.start(), match.end()), inferred=True)
+
+        for match in _HANDOVER.finditer(self.text):
+            objects, near = _objects(self.text, match.end(), self.refs)
+            if not objects or near:
+                continue
+            to = re.compile(r"(?i)\bto\s+(?:the\s+)?$")
+            receiver = next((f for f in self.factions if f.start > objects[-1].end
+                             and to.search(self.text[objects[-1].end:f.start][-20:])), None)
+            giver = _agent_before(self.factions, match.start())
+            if receiver is None:
+                continue
+            for ref in objects:
+                if once(ref, "handover"):
+                    self._emit(ref, action="handover", controller=receiver.code,
+                               previous=giver.code if giver else None,
+                               trigger=(match.start(), match.end()))
+
+        for match in _UNDER_CONTROL.finditer(self.text):
+            faction = _faction_after(self.factions, match.end(), within=3)
+            subject = _subject(self.text, match.start(), self.refs)
+            if faction is None or subject is None:
+                continue
+            if once(subject, "holds"):
+                self._emit(subject, action="holds", controller=faction.code,
+                           previous=self.discourse.holder.get(subject.place_id),
+                           trigger=(match.start(), match.end()))
+
+        for match in _HOLD_ACTIVE.finditer(self.text):
+            objects, near = _objects(self.text, match.end(), self.refs)
+            agent = _agent_before(self.factions, match.start())
+            if not objects or near or agent is None:
+                continue
+            if len(re.findall(_WORD, self.text[agent.end:match.start()])) > 4:
+                continue
+            for ref in objects:
+                if once(ref, "holds"):
+                    self._emit(ref, action="holds", controller=agent.code,
+                               previous=self.discourse.holder.get(ref.place_id),
+                               trigger=(match.start(), match.end()))
+
+        self._repelled(once)
+        self._contested(once)
+
+        for match in _DEPLOY.finditer(self.text):
+            objects, near = _objects(self.text, match.end(), self.refs)
+            agent = _agent_before(self.factions, match.start())
+            if not objects or agent is None:
+                continue
+            for ref in objects:
+                if once(ref, "deployment"):
+                    self._emit(ref, action="deployment", controller=agent.code, previous=None,
+                               trigger=(match.start(), match.end()), near=near)
+
+        for match in _SHELL.finditer(self.text):
+            objects, near = _objects(self.text, match.end(), self.refs)
+            agent = _agent_before(self.factions, match.start())
+            if not objects or agent is None:
+                continue
+            for ref in objects:
+                if once(ref, "shelling"):
+                    self._emit(ref, action="shelling", controller=agent.code, previous=None,
+                               trigger=(match.start(), match.end()), near=near)
+
+        for match in _ATTACK_ON.finditer(self.text):
+            objects, near = _objects(self.text, match.end(), self.refs)
+            if not objects:
+                continue
+            self.discourse.attack_target = objects[0]
+            agent = _agent_before(self.factions, match.start())
+            if agent is None or _ATTACK_TO.search(self.text):
+                continue
+            for ref in objects:
+                if once(ref, "attack"):
+                    self._emit(ref, action="attack", controller=agent.code, previous=None,
+                               trigger=(match.start(), match.end()), near=near)
+        return self.claims
+
+    def _control_over(self) -> list[tuple[FactionMention, _Ref]]:
+        found = []
+        for faction in self.factions:
+            tail = _CONTROL_OVER.match(self.text[faction.end:])
+            if not tail:
+                continue
+            objects, near = _objects(self.text, faction.end + tail.end(), self.refs)
+            if objects and not near:
+                found += [(faction, ref) for ref in objects]
+        return found
+
+    def _repelled(self, once) -> None:
+        for match in _REPEL.finditer(self.text):
+            defender = _agent_before(self.factions, match.start())
+            if defender is None:
+                continue
+            objects, _ = _objects(self.text, match.end(), self.refs)
+            target = objects[0] if objects else None
+            if target is None and re.match(r"(?i)\s+(?:the|an?)\s+(?:\w+\s+)?(?:attack|assault|"
+                                           r"offensive)", self.text[match.end():]):
+                target = self.discourse.attack_target
+            if target is not None and once(target, "repelled"):
+                self._emit(target, action="repelled", controller=defender.code,
+                           previous=defender.code, trigger=(match.start(), match.end()))
+        failed = _FAILED_ATTACK.search(self.text)
+        if failed:
+            attacker = next((f for f in self.factions if f.end <= failed.end()), None)
+            objects, _ = _objects(self.text, failed.start(), self.refs)
+            target = objects[0] if objects else (self.refs[-1] if self.refs else
+                                                 (self.discourse.refs[-1] if self.discourse.refs
+                                                  else None))
+            if target is None:
+                return
+            holder = self.discourse.holder.get(target.place_id)
+            if holder and attacker and self.book.hostile(holder, attacker.code) and once(
+                    target, "repelled"):
+                self._emit(target, action="repelled", controller=holder, previous=holder,
+                           trigger=(failed.start(), failed.end()), inferred=True)
+
+    def _contested(self, once) -> None:
+        for match in _ATTACK_TO.finditer(self.text):
+            objects, near = _objects(self.text, match.end(), self.refs)
+            attacker = _agent_before(self.factions, match.start())
+            if not objects or near or attacker is None:
+                continue
+            for ref in objects:
+                self.discourse.attack_target = ref
+                holder = self.discourse.holder.get(ref.place_id)
+                controller = holder if holder and self.book.hostile(holder, attacker.code) \
+                    else None
+                if once(ref, "contested"):
+                    self._emit(ref, action="contested", controller=controller,
+                               previous=controller, trigger=(match.start(), match.end()))
+        for match in _CLASHES.finditer(self.text):
+            refs = []
+            witnessed = [r for r in self.refs if r.end <= match.start()
+                         and _WITNESSED.match(self.text[r.end:match.end()])]
+            refs += witnessed
+            inside = _CLASHES_IN.match(self.text, match.start())
+            if inside:
+                objects, near = _objects(self.text, inside.end(), self.refs)
+                refs += [] if near else objects
+            for ref in refs:
+                if once(ref, "contested"):
+                    self._emit(ref, action="contested", controller=None, previous=None,
+                               trigger=(match.start(), match.end()))
+
+
+def extract_claims(document: Document, mentions: list[Mention], factions: Factions
+                   ) -> list[Claim]:
+    """Control claims of one document (see the module docstring).
+
+    Parameters
+    ----------
+    document
+        The article; only its body is read.
+    mentions
+        Its resolved and unresolved place mentions (`geo.places.geocode_document`).
+    factions
+        The theater's factions.
+    """
+    discourse = _Discourse()
+    claims: list[Claim] = []
+    body = document.body
+    for start, end in sentence_spans(body):
+        sentence = body[start:end]
+        refs = _sentence_refs(sentence, start, mentions, discourse)
+        dates = find_dates(sentence, document.published) if document.published else []
+        reader = _SentenceReader(
+            document=document, text=sentence, offset=start, refs=refs,
+            factions=factions.find(sentence), faction_book=factions, discourse=discourse,
+            dates=dates)
+        claims += reader.read()
+        told = [d for d in dates if d.basis in ("explicit", "relative") and (
+            d in reader.used_dates or d.start < len(sentence) / 2
+            or _REPORTED_ON.search(sentence[:d.start]))]
+        if told:
+            discourse.narrative = told[-1]
+        discourse.refs += refs
+    return claims

@@ -1,0 +1,117 @@
+"""Factions of a theater and where article text names them.
+
+Factions are data (``[factions.CODE]`` tables of ``theater.toml``): code, label, colour,
+aliases (regular expressions), allies, and ``presence_only`` for forces that deploy but
+never take sole control. Adding a faction or an alias is a data change.
+
+Matching: aliases written in capitals only (SDF, IS, US, SNA) are acronyms and match
+case-sensitively, so the verb "is" is never the Islamic State; every other alias matches
+in any case. Where aliases overlap, the longest match wins ("Turkish regime forces" is
+TURKEY although "regime" alone is GOV; "Syrian National Army" is TURKEY, "Syrian army" GOV).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from geo.errors import TheaterError
+from geo.theater import Theater, load_theater
+
+
+@dataclass(frozen=True)
+class Faction:
+    """One side of the war."""
+
+    code: str
+    label: str
+    colour: tuple[int, int, int]
+    aliases: tuple[str, ...]
+    allies: tuple[str, ...] = ()
+    presence_only: bool = False
+
+
+@dataclass(frozen=True)
+class FactionMention:
+    """A stretch of text naming a faction."""
+
+    start: int
+    end: int
+    text: str
+    code: str
+
+
+class Factions:
+    """The factions of a theater and a matcher over their aliases."""
+
+    def __init__(self, factions: list[Faction]) -> None:
+        self.by_code = {f.code: f for f in factions}
+        patterns: list[tuple[str, str, bool]] = []
+        for faction in factions:
+            for alias in faction.aliases:
+                acronym = bool(re.fullmatch(r"[A-Z]{2,6}", alias))
+                patterns.append((alias, faction.code, acronym))
+        self._patterns = [
+            (re.compile(rf"(?<![\w-]){alias}(?![\w-])", 0 if acronym else re.IGNORECASE), code)
+            for alias, code, acronym in patterns
+        ]
+
+    def __iter__(self):
+        return iter(self.by_code.values())
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.by_code
+
+    def find(self, text: str) -> list[FactionMention]:
+        """Faction mentions in ``text``, leftmost-longest, in text order."""
+        found = []
+        for pattern, code in self._patterns:
+            for match in pattern.finditer(text):
+                found.append(FactionMention(match.start(), match.end(), match.group(), code))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        chosen: list[FactionMention] = []
+        for mention in found:
+            if chosen and mention.start < chosen[-1].end:
+                continue
+            chosen.append(mention)
+        return chosen
+
+    def hostile(self, a: str | None, b: str | None) -> bool:
+        """True when two factions fight each other (neither the same nor allied)."""
+        if a is None or b is None or a == b:
+            return False
+        return b not in self.by_code[a].allies and a not in self.by_code[b].allies
+
+
+def load_factions(theater: Theater | None = None) -> Factions:
+    """The factions of a theater (default: the active one)."""
+    theater = theater or load_theater()
+    return _load(theater.folder / "theater.toml")
+
+
+@lru_cache(maxsize=8)
+def _load(path) -> Factions:
+    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("factions", {})
+    if not raw:
+        raise TheaterError(f"{path}: no [factions.CODE] tables. Fix: declare the factions "
+                           "with label, colour and aliases.")
+    factions = []
+    for code, spec in raw.items():
+        try:
+            factions.append(Faction(
+                code=code, label=spec["label"], colour=tuple(spec["colour"]),
+                aliases=tuple(spec["aliases"]), allies=tuple(spec.get("allies", ())),
+                presence_only=bool(spec.get("presence_only", False))))
+        except KeyError as exc:
+            raise TheaterError(f"{path}: [factions.{code}] lacks {exc}. Fix: give every faction "
+                               "label, colour and aliases.") from None
+    for faction in factions:
+        for pattern in faction.aliases:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise TheaterError(f"{path}: alias {pattern!r} of {faction.code} is not a valid "
+                                   f"regular expression ({exc}). Fix: escape it.") from None
+    return Factions(factions)

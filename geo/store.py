@@ -1,0 +1,262 @@
+"""The SQLite store: documents, their place mentions and control claims, analyst overrides.
+
+One file (``--db``, env ``FRONTLINE_DB``, default ``data/frontline.db``), in WAL mode so the
+app can read while an ingest writes. Each document is written in one transaction: the store
+holds all of a document or none of it. Re-ingesting the same content (same content hash) changes
+nothing; a file whose content changed replaces its old document, mentions and claims.
+
+The schema carries a version (table ``meta``); `MIGRATIONS` brings an older file up to date
+when it is opened.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from geo import settings
+from geo.claims import Claim
+from geo.errors import FrontlineError
+from geo.models import Document, Mention
+
+SCHEMA_VERSION = 1
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE documents (
+        doc_id TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        published TEXT,
+        source TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL DEFAULT '',
+        meta_basis TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL,
+        comments TEXT NOT NULL DEFAULT '',
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX documents_path ON documents(path);
+    CREATE TABLE mentions (
+        id INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+        start INTEGER NOT NULL, end INTEGER NOT NULL, surface TEXT NOT NULL,
+        place_id TEXT, name TEXT NOT NULL, kind TEXT NOT NULL, lat REAL, lon REAL,
+        score REAL NOT NULL, method TEXT NOT NULL, sentence TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX mentions_doc ON mentions(doc_id);
+    CREATE INDEX mentions_place ON mentions(place_id);
+    CREATE TABLE claims (
+        id INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+        place_id TEXT NOT NULL, place_name TEXT NOT NULL,
+        controller TEXT, previous TEXT, action TEXT NOT NULL,
+        event_date TEXT, date_basis TEXT NOT NULL, date_text TEXT NOT NULL DEFAULT '',
+        date_from TEXT, date_to TEXT,
+        hedged INTEGER NOT NULL, negated INTEGER NOT NULL, near_place INTEGER NOT NULL,
+        confidence REAL NOT NULL, evidence TEXT NOT NULL, start INTEGER NOT NULL,
+        end INTEGER NOT NULL, modality TEXT NOT NULL DEFAULT '',
+        date_error TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX claims_doc ON claims(doc_id);
+    CREATE INDEX claims_place ON claims(place_id);
+    CREATE INDEX claims_date ON claims(event_date);
+    CREATE TABLE overrides (
+        id INTEGER PRIMARY KEY,
+        place_id TEXT NOT NULL,
+        controller TEXT,
+        valid_from TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    );
+    """,
+}
+CLAIM_COLUMNS = ("doc_id", "place_id", "place_name", "controller", "previous", "action",
+                 "event_date", "date_basis", "date_text", "date_from", "date_to", "hedged",
+                 "negated", "near_place", "confidence", "evidence", "start", "end", "modality",
+                 "date_error")
+MENTION_COLUMNS = ("doc_id", "start", "end", "surface", "place_id", "name", "kind", "lat",
+                   "lon", "score", "method", "sentence")
+
+
+class StoreError(FrontlineError):
+    """The store file cannot be used."""
+
+
+def default_path() -> Path:
+    """``FRONTLINE_DB`` or ``data/frontline.db`` (under ``FRONTLINE_DATA``)."""
+    value = os.environ.get("FRONTLINE_DB")
+    return Path(value) if value else settings.data_dir() / "frontline.db"
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+class Store:
+    """A connection to the store file (created and migrated on first open)."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path else default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable frontline store ({exc}). Fix: point "
+                             "--db (or FRONTLINE_DB) at another file, or move this one away.") \
+                from exc
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back on any exception."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        """Version of the schema in the file."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: schema version {current} is newer than this "
+                             f"frontline ({SCHEMA_VERSION}). Fix: upgrade frontline.")
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction() as db:
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                           (str(version),))
+
+    # ------------------------------------------------------------------ writing
+
+    def add(self, document: Document, mentions: Iterable[Mention], claims: Iterable[Claim]
+            ) -> str:
+        """Store one document with its mentions and claims, atomically.
+
+        Returns
+        -------
+        str
+            ``"new"``, ``"unchanged"`` (same content already stored) or ``"replaced"``
+            (the same path held different content, which is removed).
+        """
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM documents WHERE doc_id=?",
+                          (document.doc_id,)).fetchone():
+                return "unchanged"
+            old = [r[0] for r in db.execute("SELECT doc_id FROM documents WHERE path=?",
+                                            (document.path,))]
+            for doc_id in old:
+                db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            db.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (document.doc_id, document.path, document.title, _iso(document.published),
+                 document.source, document.url, document.meta_basis, document.body,
+                 document.comments, datetime.now(UTC).isoformat(timespec="seconds")))
+            db.executemany(
+                f"INSERT INTO mentions ({','.join(MENTION_COLUMNS)}) VALUES "
+                f"({','.join('?' * len(MENTION_COLUMNS))})",
+                [(m.doc_id, m.start, m.end, m.surface, m.place_id, m.name, m.kind, m.lat, m.lon,
+                  m.score, m.method, m.sentence) for m in mentions])
+            rows = []
+            for claim in claims:
+                values = asdict(claim)
+                rows.append(tuple(
+                    _iso(values[c]) if isinstance(values[c], date) else
+                    int(values[c]) if isinstance(values[c], bool) else values[c]
+                    for c in CLAIM_COLUMNS))
+            db.executemany(
+                f"INSERT INTO claims ({','.join(CLAIM_COLUMNS)}) VALUES "
+                f"({','.join('?' * len(CLAIM_COLUMNS))})", rows)
+            return "replaced" if old else "new"
+
+    # ------------------------------------------------------------------ reading
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table."""
+        return {table: self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                for table in ("documents", "mentions", "claims", "overrides")}
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Stored documents (without their text), oldest publication first."""
+        rows = self.db.execute(
+            "SELECT doc_id, path, title, published, source, url, meta_basis, ingested_at "
+            "FROM documents ORDER BY published, path")
+        return [dict(r) for r in rows]
+
+    def claims(self, *, faction: str | None = None, date_from: date | None = None,
+               date_to: date | None = None, place_ids: Iterable[str] | None = None
+               ) -> list[dict[str, Any]]:
+        """Stored claims with their document's path, title and URL, by event date.
+
+        Parameters
+        ----------
+        faction
+            Only claims whose controller is this faction code.
+        date_from, date_to
+            Only claims whose event date lies in this closed interval.
+        place_ids
+            Only claims about these places.
+        """
+        where, args = [], []
+        if faction:
+            where.append("c.controller = ?")
+            args.append(faction)
+        if date_from:
+            where.append("c.event_date >= ?")
+            args.append(date_from.isoformat())
+        if date_to:
+            where.append("c.event_date <= ?")
+            args.append(date_to.isoformat())
+        if place_ids is not None:
+            ids = list(place_ids)
+            where.append(f"c.place_id IN ({','.join('?' * len(ids))})")
+            args += ids
+        sql = ("SELECT c.*, d.path, d.title, d.url, d.published FROM claims c "
+               "JOIN documents d USING (doc_id)"
+               + (f" WHERE {' AND '.join(where)}" if where else "")
+               + " ORDER BY c.event_date, d.path, c.start, c.id")
+        rows = []
+        for row in self.db.execute(sql, args):
+            item = dict(row)
+            for flag in ("hedged", "negated", "near_place"):
+                item[flag] = bool(item[flag])
+            rows.append(item)
+        return rows
+
+    def mentions(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored mentions, of one document or all."""
+        if doc_id:
+            rows = self.db.execute("SELECT * FROM mentions WHERE doc_id=? ORDER BY start",
+                                   (doc_id,))
+        else:
+            rows = self.db.execute("SELECT * FROM mentions ORDER BY doc_id, start")
+        return [dict(r) for r in rows]
