@@ -15,8 +15,9 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-# Ingest the seed articles into the place layers, then serve the map.
+# Ingest the seed articles into the store and the place layers, then serve the map.
 run: $(VENV)/.installed
+	$(BIN)/frontline ingest seeds
 	$(BIN)/frontline places seeds --format geojson --out layers/places.geojson
 	$(BIN)/frontline places seeds --unresolved
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \

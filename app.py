@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from geo.claims import extract_claims
 from geo.export import feature_collection
+from geo.factions import Factions, load_factions
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.mapview import build_deck, legend_html
 from geo.places import geocode_corpus, places_frame
@@ -26,15 +28,31 @@ def gazetteer() -> Gazetteer:
     return load_gazetteer()
 
 
+@st.cache_resource
+def factions() -> Factions:
+    """The theater's factions."""
+    return load_factions()
+
+
 @st.cache_data(show_spinner="Reading the articles…")
 def corpus_layers(corpus: str) -> dict:
-    """Places of a corpus folder as plain data (cached per folder)."""
+    """Places and control claims of a corpus folder as plain data (cached per folder)."""
     places = geocode_corpus([Path(corpus)], gazetteer())
     frame = places_frame(places.resolved, gazetteer())
+    claims = [
+        {"date": c.event_date, "place": c.place_name, "controller": c.controller or "",
+         "action": c.action,
+         "flags": " ".join(f for f, on in (("hedged", c.hedged), ("negated", c.negated),
+                                           ("near", c.near_place)) if on),
+         "evidence": c.evidence, "file": Path(document.path).name, "source": document.url}
+        for document, mentions in places.results
+        for c in extract_claims(document, mentions, factions())
+    ]
     unresolved = [{"name": r.name, "kind": r.kind, "named as": "; ".join(r.surfaces),
                    "files": "; ".join(dict.fromkeys(Path(o.path).name for o in r.occurrences)),
                    "evidence": r.occurrences[0].sentence} for r in places.unresolved]
     return {"frame": frame, "documents": len(places.results), "unresolved": unresolved,
+            "claims": sorted(claims, key=lambda c: (str(c["date"]), c["place"])),
             "failures": [f.message for f in places.failures]}
 
 
@@ -77,3 +95,11 @@ with right:
     st.dataframe(pd.DataFrame(data["unresolved"],
                               columns=["name", "kind", "named as", "files", "evidence"]),
                  hide_index=True, width="stretch")
+
+st.subheader("Control claims")
+st.caption("Who holds which place, since when, on what evidence. Negated claims (failed, "
+           "prevented, refused) are listed but never change control; hedged ones are "
+           "reported, not confirmed.")
+st.dataframe(pd.DataFrame(data["claims"], columns=["date", "place", "controller", "action",
+                                                   "flags", "evidence", "file", "source"]),
+             hide_index=True, width="stretch")

@@ -106,3 +106,12 @@ def test_missing_corpus_folder_is_reported(
     assert [error.value for error in app.error] == [
         f"{missing}: no such file or folder. Fix: check the path."]
     assert metrics(app)["Articles"] == "0"
+
+
+def test_claims_table_shows_who_holds_what_with_evidence(seed_app: AppTest) -> None:
+    claims = table_with(seed_app, "controller")
+    ras = claims[(claims["place"] == "Ras al-Ayn") & (claims["action"] == "capture")]
+    assert set(ras["controller"]) == {"TURKEY"}
+    negated = claims[claims["flags"].str.contains("negated")]
+    assert set(negated["place"]) == {"Ayn Issa"}
+    assert any("remains under the SDF control" in e for e in claims["evidence"])

@@ -34,6 +34,24 @@ def test_no_comment_only_place_is_reported_as_an_article_place(report) -> None:
     assert report["comment_leaks"] == []
 
 
+@pytest.fixture(scope="module")
+def claim_report(gazetteer) -> dict:
+    return evaluate(GOLD, gazetteer)["claims"]
+
+
+def test_seed_claim_precision_and_recall_are_at_least_085(claim_report) -> None:
+    assert claim_report["recall"] >= 0.85, claim_report["misses"]
+    assert claim_report["precision"] >= 0.85, claim_report["false_positives"]
+
+
+def test_seed_claim_dates_match_at_least_90_percent(claim_report) -> None:
+    assert claim_report["date_exact"] >= 0.9, claim_report["wrong_dates"]
+
+
+def test_negated_gold_claims_come_out_negated(claim_report) -> None:
+    assert claim_report["negated"] == "2/2"
+
+
 def test_gold_places_without_coordinates_stay_unresolved(gazetteer) -> None:
     from geo.places import geocode_document
 
