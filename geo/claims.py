@@ -147,22 +147,34 @@ _GENERIC_AGENT = re.compile(
     r"opposition(?:\s+factions)?|armed\s+groups?)\b", re.IGNORECASE)
 
 _CAPTURE = re.compile(
-    r"\b(?:captur(?:ed|es|ing|e)|took\s+(?:full\s+)?control\s+of|tak(?:en|es|ing|e)\s+(?:full\s+)?"
-    r"control\s+of|took\s+over|tak(?:en|es|ing|e)\s+over|seiz(?:ed|es|ing|e)|"
-    r"liberat(?:ed|es|ing|e)|occup(?:ied|ies|ying|y)|entered|recaptur(?:ed|es|ing|e)|"
-    r"regain(?:ed|s|ing)?(?:\s+control\s+of)?|retook|storm(?:ed|ing))\b", re.IGNORECASE)
+    r"\b(?:(?:captur(?:ed|es|ing|e)|seiz(?:ed|es|ing|e)|wrest(?:ed|s|ing)?|gain(?:ed|s|ing)?)"
+    r"(?:\s+(?:full\s+)?control\s+(?:of|over))?|took\s+(?:full\s+)?control\s+of|"
+    r"tak(?:en|es|ing|e)\s+(?:full\s+)?"
+    r"control\s+of|took\s+over|tak(?:en|es|ing|e)\s+over|took|retak(?:e|es|ing)|"
+    r"liberat(?:ed|es|ing|e)|occup(?:ied|ies|ying|y)|enter(?:ed|s|ing)?|recaptur(?:ed|es|ing|e)|"
+    r"regain(?:ed|s|ing)?(?:\s+control\s+of)?|retook|storm(?:ed|ing)?)\b", re.IGNORECASE)
 _PASSIVE = re.compile(
-    r"\b(?:was|were|been|is|are)\s+(?:\w+ly\s+|then\s+|now\s+|also\s+){0,2}"
+    r"(?:\b(?:was|were|been|is|are)|,)\s+(?:\w+ly\s+|then\s+|now\s+|also\s+|still\s+|not\s+"
+    r"|long\s+|already\s+){0,2}"
     r"(?P<verb>captured|taken|seized|liberated|occupied|recaptured|retaken|overrun|controlled|held)"
-    r"\s+by\s+", re.IGNORECASE)
+    r"(?:\s+(?:on|early|late|last)\s+\w+){0,2}\s+by\s+", re.IGNORECASE)
 _WITHDRAW = re.compile(
     r"\b(?:withdr[ae]wn?|withdrawing|withdraws?|retreated|retreating|retreats?|"
     r"pull(?:ed|ing|s)?\s+out|fled)\s+(?=from\b)", re.IGNORECASE)
+_FELL_TO = re.compile(r"\b(?:fell|falls|fallen)\s+to\s+", re.IGNORECASE)
+_HANDOVER_PASSIVE = re.compile(r"\b(?:was|were|been|is|are)\s+(?:not\s+|\w+ly\s+){0,2}"
+                               r"(?P<verb>handed)\s+over\s+to\s+", re.IGNORECASE)
+_HANDOVER_SPLIT = re.compile(r"\bhand(?:ed|ing|s)?\b(?!\s+over)", re.IGNORECASE)
+_ASIDE_AGENT = re.compile(r"\b(?:by|with|against|from|alongside)\s+(?:the\s+)?$", re.IGNORECASE)
+_DENY = re.compile(r"\bden(?:y|ied|ies|ying)\b[^.;]{0,100}$", re.IGNORECASE)
+_NOT_ALLOW = re.compile(r"\b(?:not|never)\s+(?:allow|let|permit|tolerate)\w*\b[^.;]{0,60}?\bto\s+"
+                        r"(?:\w+\s+){0,2}$", re.IGNORECASE)
 _WITHDRAWAL_NOUN = re.compile(r"\bwithdrawal\s+of\s+", re.IGNORECASE)
 _HANDOVER = re.compile(r"\bhand(?:ed|ing|s)?\s+over\b|\bhandover\s+of\b", re.IGNORECASE)
 _UNDER_CONTROL = re.compile(
-    r"\b(?:remains?|remained|is|are|was|were|stays?|stayed)\s+(?:still\s+|firmly\s+)?under\s+"
-    r"(?:the\s+)?(?:full\s+)?(?:control\s+of\s+(?:the\s+)?)?", re.IGNORECASE)
+    r"\b(?:remains?|remained|is|are|was|were|stays?|stayed)\s+(?:still\s+|firmly\s+)?(?:under\s+"
+    r"(?:the\s+)?(?:full\s+)?(?:control\s+of\s+(?:the\s+)?)?|in\s+the\s+hands\s+of\s+"
+    r"(?:the\s+)?)", re.IGNORECASE)
 _HOLD_ACTIVE = re.compile(r"\b(?:controls|controlling|holds|holding)\b", re.IGNORECASE)
 _ATTEMPT_TO = re.compile(r"\b(?:attack|offensive|assault|operation|attempt|bid|efforts?|push)\s+"
                          r"to\s+$", re.IGNORECASE)
@@ -203,7 +215,8 @@ _MODAL = re.compile(
     r"\b(?:pressur(?:e|ed|es|ing)|urg(?:e|ed|es|ing)|demand(?:ed|s|ing)?|ask(?:ed|s|ing)?|"
     r"call(?:ed|s|ing)?\s+on|persuad(?:e|ed|ing)|threaten(?:ed|s|ing)?|plan(?:s|ned|ning)?|"
     r"prepar(?:e|ed|es|ing)|intend(?:s|ed|ing)?|seek(?:s|ing)?|sought|attempt(?:s|ed|ing)?|"
-    r"tr(?:y|ied|ies|ying)|want(?:s|ed)?|aim(?:s|ed|ing)?)\b[^.;]{0,80}?\bto\s+(?:\w+\s+){0,5}$"
+    r"tr(?:y|ied|ies|ying)|want(?:s|ed)?|aim(?:s|ed|ing)?|expect(?:s|ed|ing)?|vow(?:s|ed|ing)?|"
+    r"poised|pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|determined|ready)\b[^.;]{0,80}?\bto\s+(?:\w+\s+){0,5}$"
     r"|\b(?:will|would|could|might|may|shall)\s+(?:\w+\s+){0,1}$",
     re.IGNORECASE)
 _PRESENT = re.compile(r"^(?:remains?|is|are|stays?|controls?|holds|has|have|maintains?|"
@@ -219,7 +232,10 @@ def _gap_ok(gap: str) -> tuple[bool, bool]:
     if len(words) > 8 or re.search(r"[.;:!?()\"“”]", gap):
         return False, False
     ok = all(w in _GAP_WORDS for w in words)
-    return ok, ok and any(w in _NEAR_WORDS for w in words)
+    inside = re.search(r"\b(?:villages|towns|areas|positions|settlements|cities|regions|"
+                       r"(?:a|an|two|three|several|other|new)\s+(?:village|town|area|hamlet))\s+"
+                       r"(?:in|on|at|into|over)\b", gap, re.IGNORECASE)
+    return ok, ok and (bool(inside) or any(w in _NEAR_WORDS for w in words))
 
 
 class _Discourse:
@@ -229,6 +245,8 @@ class _Discourse:
         self.refs: list[_Ref] = []
         self.holder: dict[str, str] = {}
         self.last_capturer: str | None = None
+        self.history: dict[str, list[str]] = {}
+        self.attacker: dict[str, str] = {}
         self.attack_target: _Ref | None = None
         self.narrative: EventDate | None = None
 
@@ -298,8 +316,26 @@ def _subject(sentence: str, position: int, refs: list[_Ref]) -> _Ref | None:
     return before[-1]
 
 
-def _agent_before(factions: list[FactionMention], position: int) -> FactionMention | None:
+def _subjects(sentence: str, position: int, refs: list[_Ref]) -> list[_Ref]:
+    """The places a passive verb at ``position`` is about (a list before it gives several)."""
+    first = _subject(sentence, position, refs)
+    if first is None:
+        return []
+    chosen = [first]
+    for ref in reversed([r for r in refs if r.end <= first.start]):
+        if _LIST_JOIN.match(sentence[ref.end:chosen[0].start]):
+            chosen.insert(0, ref)
+        else:
+            break
+    return chosen
+
+
+def _agent_before(factions: list[FactionMention], position: int, text: str | None = None
+                  ) -> FactionMention | None:
     before = [f for f in factions if f.end <= position]
+    if text is not None:
+        main = [f for f in before if not _ASIDE_AGENT.search(text[max(0, f.start - 30):f.start])]
+        before = main or before
     return before[-1] if before else None
 
 
@@ -307,6 +343,13 @@ def _faction_after(factions: list[FactionMention], position: int, *, within: int
                    ) -> FactionMention | None:
     after = [f for f in factions if position <= f.start <= position + within]
     return after[0] if after else None
+
+
+def _apposition(between: str) -> bool:
+    """Whether a date after a comma still belongs to the verb ("captured P, a town, on D")."""
+    return bool(re.search(r",\s*(?:on\s+)?$", between)) and not re.search(
+        r"\b(?:\w+ed|was|were|is|are|had|has|have|took|fled|withdrew|\w+ing|which|who|after|"
+        r"before|since|when)\b", between, re.IGNORECASE)
 
 
 class _SentenceReader:
@@ -332,6 +375,8 @@ class _SentenceReader:
             return ""  # "the Turkish military controlling the silos": describes the agent
         if _PREVENT.search(before):
             return "prevented"
+        if _DENY.search(before) or _NOT_ALLOW.search(before):
+            return "negated"
         if _NEGATION.search(before[-40:]):
             return "negated"
         if _MODAL.search(before):
@@ -342,7 +387,8 @@ class _SentenceReader:
                                                                       EventDate | None]:
         """Event date of a claim whose verb spans ``trigger`` (see the module docstring)."""
         explicit = [d for d in self.dates if d.basis in ("explicit", "relative", "period")
-                    and (d.end <= trigger[0] or "," not in self.text[trigger[1]:d.start])]
+                    and (d.end <= trigger[0] or "," not in self.text[trigger[1]:d.start]
+                         or _apposition(self.text[trigger[1]:d.start]))]
         if explicit:
             chosen = min(explicit, key=lambda d: abs(d.start - trigger[1]))
             self.used_dates.append(chosen)
@@ -403,6 +449,7 @@ class _SentenceReader:
         if not negated and action != "contested" and controller is not None:
             if action in CONTROL_ACTIONS:
                 self.discourse.holder[ref.place_id] = controller
+                self.discourse.history.setdefault(ref.place_id, []).append(controller)
             if action == "capture":
                 self.discourse.last_capturer = controller
 
@@ -419,15 +466,26 @@ class _SentenceReader:
             return True
 
         for match in _PASSIVE.finditer(self.text):
-            subject = _subject(self.text, match.start(), self.refs)
+            subjects = _subjects(self.text, match.start(), self.refs)
             agent = _faction_after(self.factions, match.end() - 1, within=5)
-            if subject is None or agent is None:
+            if not subjects or agent is None:
                 continue
             action = "holds" if match.group("verb").lower() in ("controlled", "held") else "capture"
-            if once(subject, action):
-                previous = self.discourse.holder.get(subject.place_id)
-                self._emit(subject, action=action, controller=agent.code, previous=previous,
-                           trigger=(match.start(), match.end()))
+            for subject in subjects:
+                if once(subject, action):
+                    previous = self.discourse.holder.get(subject.place_id)
+                    self._emit(subject, action=action, controller=agent.code, previous=previous,
+                               trigger=(match.start("verb"), match.end()))
+
+        for match in _FELL_TO.finditer(self.text):
+            agent = _faction_after(self.factions, match.end(), within=5)
+            if agent is None:
+                continue
+            for subject in _subjects(self.text, match.start(), self.refs):
+                if once(subject, "capture"):
+                    self._emit(subject, action="capture", controller=agent.code,
+                               previous=self.discourse.holder.get(subject.place_id),
+                               trigger=(match.start(), match.end()))
 
         for match in _CAPTURE.finditer(self.text):
             if _PASSIVE.search(self.text[max(0, match.start() - 30):match.end() + 5]):
@@ -437,7 +495,7 @@ class _SentenceReader:
             objects, near = _objects(self.text, match.end(), self.refs)
             if not objects or near:
                 continue
-            agent = _agent_before(self.factions, match.start())
+            agent = _agent_before(self.factions, match.start(), self.text)
             if agent is None:
                 agent = _faction_after(self.factions, objects[-1].end)
             if agent is None:
@@ -470,12 +528,16 @@ class _SentenceReader:
                     continue
                 generic = _GENERIC_AGENT.search(self.text[max(0, match.start() - 40):
                                                           match.start()])
-                if withdrawer is not None and generic and generic.end() > withdrawer.end - max(
-                        0, match.start() - 40):
+                window = max(0, match.start() - 40)
+                if withdrawer is not None and generic and generic.end() > withdrawer.end - window \
+                        and self.text[withdrawer.end:window + generic.start()].strip():
                     withdrawer = None
                 code = withdrawer.code if withdrawer else None
                 for ref in objects:
-                    other = self.discourse.holder.get(ref.place_id)
+                    other = next((h for h in reversed(self.discourse.history.get(ref.place_id, []))
+                                  if h != code), None)
+                    if other is None:
+                        other = self.discourse.attacker.get(ref.place_id)
                     if other is None or other == code:
                         other = self.discourse.last_capturer
                     if other == code:
@@ -494,6 +556,31 @@ class _SentenceReader:
             giver = _agent_before(self.factions, match.start())
             if receiver is None:
                 continue
+            for ref in objects:
+                if once(ref, "handover"):
+                    self._emit(ref, action="handover", controller=receiver.code,
+                               previous=giver.code if giver else None,
+                               trigger=(match.start(), match.end()))
+
+        for match in _HANDOVER_PASSIVE.finditer(self.text):
+            receiver = _faction_after(self.factions, match.end(), within=5)
+            if receiver is None:
+                continue
+            for subject in _subjects(self.text, match.start(), self.refs):
+                if once(subject, "handover"):
+                    self._emit(subject, action="handover", controller=receiver.code,
+                               previous=self.discourse.holder.get(subject.place_id),
+                               trigger=(match.start("verb"), match.end()))
+        for match in _HANDOVER_SPLIT.finditer(self.text):
+            objects, near = _objects(self.text, match.end(), self.refs)
+            if not objects or near:
+                continue
+            tail = re.match(r"\s+over\s+to\s+(?:the\s+)?", self.text[objects[-1].end:])
+            receiver = tail and _faction_after(self.factions, objects[-1].end + tail.end(),
+                                               within=2)
+            if not receiver:
+                continue
+            giver = _agent_before(self.factions, match.start(), self.text)
             for ref in objects:
                 if once(ref, "handover"):
                     self._emit(ref, action="handover", controller=receiver.code,
@@ -607,6 +694,7 @@ class _SentenceReader:
                 continue
             for ref in objects:
                 self.discourse.attack_target = ref
+                self.discourse.attacker[ref.place_id] = attacker.code
                 holder = self.discourse.holder.get(ref.place_id)
                 controller = holder if holder and self.book.hostile(holder, attacker.code) \
                     else None

@@ -162,4 +162,14 @@ def find_dates(text: str, published: date) -> list[EventDate]:
         f for f in found if f.basis == "relative" and re.match(r"(?i)(?:on\s+)?\w+day$", f.text)
         and any(g.basis == "explicit" and 0 <= g.start - f.end <= 3 for g in found)
     ]
-    return sorted((f for f in found if f not in weekday_near_explicit), key=lambda f: f.start)
+    merged = []
+    for f in found:
+        if f in weekday_near_explicit:
+            continue
+        weekday = next((w for w in weekday_near_explicit if f.basis == "explicit"
+                        and 0 <= f.start - w.end <= 3), None)
+        if weekday is not None:
+            f = EventDate(weekday.start, f.end, text[weekday.start:f.end], f.date, f.basis,
+                          f.range, f.after_published)
+        merged.append(f)
+    return sorted(merged, key=lambda f: f.start)

@@ -199,7 +199,7 @@ def _plausible_unknown(name: str) -> bool:
     if not words or not _capitalised(words[0].text) or _is_acronym(words[0].text):
         return False
     head = name_key(words[0].text)
-    return head not in stop_keys() and head not in ARTICLES and len(head) >= 3
+    return head not in stop_keys() and head not in ARTICLES and len(words[0].text) >= 3
 
 
 def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:

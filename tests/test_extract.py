@@ -88,3 +88,8 @@ def test_evidence_sentence_is_the_one_holding_the_name() -> None:
 def test_place_names_that_are_also_given_names_need_context(gazetteer) -> None:
     assert _names("Derek Johnson wrote a reply.", gazetteer) == []
     assert _names("Turkish jets struck Derek on Sunday.", gazetteer) == [("Derek", True)]
+
+
+def test_unknown_names_with_short_folded_heads_are_kept(gazetteer) -> None:
+    spans = find_toponyms("Shells hit the villages of Umm Shaifa and Tal Halaf.", gazetteer)
+    assert [(s.surface, s.candidates) for s in spans] == [("Umm Shaifa", ()), ("Tal Halaf", ())]
