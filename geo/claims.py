@@ -736,11 +736,15 @@ def extract_claims(document: Document, mentions: list[Mention], factions: Factio
         sentence = body[start:end]
         refs = _sentence_refs(sentence, start, mentions, discourse)
         dates = find_dates(sentence, document.published) if document.published else []
+        named = factions.find(sentence)
         reader = _SentenceReader(
             document=document, text=sentence, offset=start, refs=refs,
-            factions=factions.find(sentence), faction_book=factions, discourse=discourse,
-            dates=dates)
-        claims += reader.read()
+            factions=named, faction_book=factions, discourse=discourse, dates=dates)
+        # Every claim needs a faction, except clashes and withdrawals (whose side is inferred);
+        # attacks are remembered for "the attack".
+        if named or _CLASHES.search(sentence) or _ATTACK_ON.search(sentence) \
+                or _WITHDRAW.search(sentence):
+            claims += reader.read()
         told = [d for d in dates if d.basis in ("explicit", "relative") and (
             d in reader.used_dates or d.start < len(sentence) / 2
             or _REPORTED_ON.search(sentence[:d.start]))]

@@ -255,9 +255,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     print(f"claim precision  {c['precision']}  ({c['correct']}/{c['extracted']})")
     print(f"date exact match {c['date_exact']}")
     print(f"negated handled  {c['negated']}; hedged handled {c['hedged']}")
-    for label in ("misses", "false_positives", "wrong_dates"):
+    for label, title in (("misses", "miss"), ("false_positives", "false positive"),
+                         ("wrong_dates", "wrong date")):
         for line in c[label]:
-            print(f"  claim {label.rstrip('s')}: {line}")
+            print(f"  claim {title}: {line}")
     return 0
 
 

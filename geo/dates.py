@@ -63,6 +63,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"sunday)\b", re.IGNORECASE)),
 )
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "hour": 1 / 24}
+_DATE_HINT = re.compile(r"\d|day|week|month|hour|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+                        r"dec", re.IGNORECASE)
+"""Every date expression holds one of these; a sentence without any is skipped."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,8 @@ def find_dates(text: str, published: date) -> list[EventDate]:
     Overlapping expressions keep the most specific (an explicit day wins over a weekday:
     "On Monday, February 10" is February 10).
     """
+    if not _DATE_HINT.search(text):
+        return []
     found: list[EventDate] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):

@@ -48,15 +48,17 @@ class Factions:
 
     def __init__(self, factions: list[Faction]) -> None:
         self.by_code = {f.code: f for f in factions}
-        patterns: list[tuple[str, str, bool]] = []
+        # Each alias runs only on sentences holding its required literal word ("tahrir" for
+        # "(?:Hayat|Khayyat) Tahrir al-Sham"): a substring test is far cheaper than a scan.
+        self._patterns: list[tuple[re.Pattern[str], str, str | None, bool]] = []
         for faction in factions:
             for alias in faction.aliases:
                 acronym = bool(re.fullmatch(r"[A-Z]{2,6}", alias))
-                patterns.append((alias, faction.code, acronym))
-        self._patterns = [
-            (re.compile(rf"(?<![\w-]){alias}(?![\w-])", 0 if acronym else re.IGNORECASE), code)
-            for alias, code, acronym in patterns
-        ]
+                pattern = re.compile(rf"(?:{alias})(?![\w-])", 0 if acronym else re.IGNORECASE)
+                literal = alias if acronym else _required_literal(alias)
+                self._patterns.append((pattern, faction.code,
+                                       literal if acronym else literal and literal.lower(),
+                                       acronym))
 
     def __iter__(self):
         return iter(self.by_code.values())
@@ -66,10 +68,16 @@ class Factions:
 
     def find(self, text: str) -> list[FactionMention]:
         """Faction mentions in ``text``, leftmost-longest, in text order."""
+        lower = text.lower()
         found = []
-        for pattern, code in self._patterns:
+        for pattern, code, literal, acronym in self._patterns:
+            if literal is not None and literal not in (text if acronym else lower):
+                continue
             for match in pattern.finditer(text):
-                found.append(FactionMention(match.start(), match.end(), match.group(), code))
+                start = match.start()
+                if start and (text[start - 1].isalnum() or text[start - 1] in "-_"):
+                    continue
+                found.append(FactionMention(start, match.end(), match.group(), code))
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         chosen: list[FactionMention] = []
         for mention in found:
@@ -83,6 +91,18 @@ class Factions:
         if a is None or b is None or a == b:
             return False
         return b not in self.by_code[a].allies and a not in self.by_code[b].allies
+
+
+def _required_literal(alias: str) -> str | None:
+    """The longest plain word (3+ letters) every match of ``alias`` must contain, if any."""
+    plain = re.sub(r"\\.", " ", alias)
+    while True:  # drop groups and character classes (innermost first)
+        reduced = re.sub(r"\((?:\?:)?[^()]*\)[?*]?|\[[^\]]*\][?*+]?|.[?*]", " ", plain)
+        if reduced == plain:
+            break
+        plain = reduced
+    words = re.findall(r"[A-Za-z’']{3,}", plain)
+    return max(words, key=len) if words else None
 
 
 def load_factions(theater: Theater | None = None) -> Factions:

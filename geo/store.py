@@ -15,7 +15,6 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -188,11 +187,10 @@ class Store:
                   m.score, m.method, m.sentence) for m in mentions])
             rows = []
             for claim in claims:
-                values = asdict(claim)
+                values = [getattr(claim, c) for c in CLAIM_COLUMNS]
                 rows.append(tuple(
-                    _iso(values[c]) if isinstance(values[c], date) else
-                    int(values[c]) if isinstance(values[c], bool) else values[c]
-                    for c in CLAIM_COLUMNS))
+                    v.isoformat() if isinstance(v, date) else int(v) if isinstance(v, bool)
+                    else v for v in values))
             db.executemany(
                 f"INSERT INTO claims ({','.join(CLAIM_COLUMNS)}) VALUES "
                 f"({','.join('?' * len(CLAIM_COLUMNS))})", rows)

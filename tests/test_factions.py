@@ -40,3 +40,8 @@ def test_presence_only_and_allies_come_from_the_theater_file(factions) -> None:
     assert not factions.hostile("GOV", "RUSSIA")
     assert factions.hostile("SDF", "TURKEY")
     assert not factions.hostile("SDF", "SDF")
+
+
+def test_an_alias_inside_a_longer_word_is_not_matched_but_the_next_one_is(factions) -> None:
+    found = factions.find("Governments-in-exile aside, the SAA and Hezbollah advanced.")
+    assert [(m.text, m.code) for m in found] == [("SAA", "GOV"), ("Hezbollah", "GOV")]

@@ -69,7 +69,7 @@ def test_a_failed_write_leaves_nothing_half_written(tmp_path, gazetteer, faction
     mentions, claims = analyse(doc, gazetteer, factions)
     broken = [*claims[:2], "not a claim"]
     db = tmp_path / "f.db"
-    with Store(db) as store, pytest.raises(TypeError):
+    with Store(db) as store, pytest.raises(AttributeError):
         store.add(doc, mentions, broken)
     assert _rows(db, "SELECT COUNT(*) FROM documents") == [(0,)]
     assert _rows(db, "SELECT COUNT(*) FROM mentions") == [(0,)]
