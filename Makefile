@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test lint places bench clean
+.PHONY: run test lint layers bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,6 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml constraints.txt
 # Ingest the seed articles into the store and the place layers, then serve the map.
 run: $(VENV)/.installed
 	$(BIN)/frontline ingest seeds
-	$(BIN)/frontline places seeds --format geojson --out layers/places.geojson
 	$(BIN)/frontline places seeds --unresolved
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
@@ -29,8 +28,12 @@ lint: $(VENV)/.installed
 test: lint
 	$(BIN)/python -m pytest
 
-places: $(VENV)/.installed
-	$(BIN)/frontline places seeds --format geojson --out layers/places.geojson
+# The committed layers of the seed corpus, rebuilt from a fresh store (a test checks them).
+layers: $(VENV)/.installed
+	rm -f build/seeds.db
+	$(BIN)/frontline ingest seeds --db build/seeds.db
+	$(BIN)/frontline export --out layers --db build/seeds.db
+	$(BIN)/frontline places seeds --format geojson --out layers/named_places.geojson
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_places.py

@@ -233,6 +233,140 @@ def _place_names(gazetteer, place_id: str) -> tuple[str, ...]:
     return (place.name, *place.alt_names) if place else ()
 
 
+def _war(args: argparse.Namespace):
+    from geo.factions import load_factions
+    from geo.layers import load_war
+    from geo.theater import load_theater
+
+    with _store(args) as store:
+        return load_war(store, _gazetteer(args), load_factions(), load_theater())
+
+
+def _date_arg(value: str | None, option: str):
+    from geo.ingest import parse_date
+
+    return parse_date(value or "", path=option, field=option)
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    """``frontline snapshot --date D --out DIR``: the layers of one date."""
+    from geo.export import write_snapshot
+    from geo.layers import layers_on, summary
+
+    day = _date_arg(args.date, "--date")
+    war = _war(args)
+    layers = layers_on(war, day)
+    files = write_snapshot(layers, summary(war, layers, day), args.out)
+    print(f"snapshot of {day}: {len(layers['places'])} places, {len(layers['areas'])} areas, "
+          f"{len(layers['frontlines'])} frontlines, {len(layers['claims'])} claims -> "
+          f"{', '.join(f.name for f in files)} in {args.out}")
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    """``frontline changes --from D1 --to D2``: what changed between two dates."""
+    from geo.changes import area_series, diff
+    from geo.layers import layers_on
+
+    war = _war(args)
+    if args.series:
+        rows = area_series(war.dates(), lambda d: layers_on(war, d)["areas"])
+        if args.format == "json":
+            print(json.dumps(rows, indent=1))
+        else:
+            sys.stdout.write(_table(rows, ["date", "controller", "area_km2"],
+                                    {"date": 10, "controller": 10, "area_km2": 10}))
+        return 0
+    if not (args.date_from and args.date_to):
+        print("error: --from and --to are needed (or --series). Fix: e.g. --from 2019-10-01 "
+              "--to 2019-12-31", file=sys.stderr)
+        return 2
+    d1, d2 = _date_arg(args.date_from, "--from"), _date_arg(args.date_to, "--to")
+    report = diff(layers_on(war, d1), layers_on(war, d2), war.theater)
+    report = {"from": d1.isoformat(), "to": d2.isoformat(), **report}
+    if args.format == "json":
+        print(json.dumps(report, indent=1, ensure_ascii=False))
+        return 0
+    print(f"changes from {d1} to {d2}")
+    print("places that changed hands:" if report["changed_hands"] else
+          "places that changed hands: none")
+    for row in report["changed_hands"]:
+        print(f"  {row['date']}  {row['name']}: {row['from'] or '-'} -> {row['to']} "
+              f"({row['status']}) {row['evidence'][:90]}")
+    print("area per faction (km2):")
+    for code, figures in report["areas"].items():
+        print(f"  {code:8} {figures['before_km2']:>10.2f} -> {figures['after_km2']:>10.2f} "
+              f"({figures['change_km2']:+.2f})")
+    shift = report["frontline_shift"]
+    if report["first_reported"]:
+        print("first reported (controller unknown before):")
+    for row in report["first_reported"]:
+        print(f"  {row['date']}  {row['name']}: {row['to']} ({row['status']})")
+    print(f"frontline shift: mean {shift['mean_km']} km, max {shift['max_km']} km")
+    print(f"newly contested: {', '.join(report['contested']['new']) or 'none'}; "
+          f"no longer contested: {', '.join(report['contested']['removed']) or 'none'}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``frontline export --out DIR``: every layer for every claim date."""
+    from geo.export import export_layers
+    from geo.layers import layers_on
+
+    war = _war(args)
+    dates = war.dates()
+    if not dates:
+        print("error: the store has no dated claims. Fix: run 'frontline ingest PATH' first.",
+              file=sys.stderr)
+        return 2
+    per_date = {d.isoformat(): layers_on(war, d) for d in dates}
+    files = export_layers(per_date, args.out, fmt=args.format)
+    print(f"exported {len(dates)} dates ({dates[0]} .. {dates[-1]}): "
+          f"{', '.join(f.name for f in files)} in {args.out}")
+    return 0
+
+
+def cmd_baseline_import(args: argparse.Namespace) -> int:
+    """``frontline baseline import FILE --date D``: a known map as the starting state."""
+    from geo.baseline import read_baseline
+    from geo.factions import load_factions
+
+    day = _date_arg(args.date, "--date")
+    entries = read_baseline(args.file, day, gazetteer=_gazetteer(args),
+                            factions=load_factions())
+    with _store(args) as store:
+        stored = store.replace_baseline(args.file.name, entries)
+    points = sum(1 for e in entries if e["place_id"])
+    print(f"baseline {args.file.name} of {day}: {stored} entries ({points} places, "
+          f"{stored - points} areas)")
+    return 0
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    """``frontline override PLACE --controller F --from D``: an analyst's correction."""
+    from geo.factions import load_factions
+
+    day = _date_arg(args.date_from, "--from")
+    codes = [f.code for f in load_factions()]
+    controller = None if args.controller.lower() == "none" else args.controller
+    if controller is not None and controller not in codes:
+        print(f"error: unknown faction {args.controller!r}. Fix: use one of {', '.join(codes)} "
+              "or 'none'.", file=sys.stderr)
+        return 2
+    places = [p for p in _gazetteer(args).lookup(args.place) if not p.is_area] \
+        or list(_gazetteer(args).lookup(args.place))
+    if not places:
+        print(f"error: {args.place!r} is not in the gazetteer. Fix: check the spelling with "
+              "'frontline gazetteer lookup'.", file=sys.stderr)
+        return 2
+    with _store(args) as store:
+        number = store.add_override(place_id=places[0].place_id, controller=controller,
+                                    valid_from=day, note=args.note or "",
+                                    author=args.author or "")
+    print(f"override {number}: {places[0].name} held by {controller or 'nobody'} from {day}")
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """``frontline evaluate --gold FILE``: score the pipeline against annotations."""
     from geo.evaluate import evaluate
@@ -303,6 +437,44 @@ def build_parser() -> argparse.ArgumentParser:
     claims.add_argument("--db", type=Path, default=None)
     claims.add_argument("--out", type=Path, default=None)
     claims.set_defaults(func=cmd_claims)
+
+    snap = sub.add_parser("snapshot", help="write the layers of one date to a folder")
+    snap.add_argument("--date", required=True, help="YYYY-MM-DD")
+    snap.add_argument("--out", type=Path, required=True)
+    snap.add_argument("--db", type=Path, default=None)
+    snap.set_defaults(func=cmd_snapshot)
+
+    changes = sub.add_parser("changes", help="what changed between two dates")
+    changes.add_argument("--from", dest="date_from")
+    changes.add_argument("--to", dest="date_to")
+    changes.add_argument("--series", action="store_true",
+                         help="area per faction for every date with a claim")
+    changes.add_argument("--format", choices=("table", "json"), default="table")
+    changes.add_argument("--db", type=Path, default=None)
+    changes.set_defaults(func=cmd_changes)
+
+    export = sub.add_parser("export", help="every layer for every claim date")
+    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--format", choices=("geojson", "gpkg", "parquet"), default="geojson")
+    export.add_argument("--db", type=Path, default=None)
+    export.set_defaults(func=cmd_export)
+
+    baseline = sub.add_parser("baseline", help="starting state from a known map")
+    bsub = baseline.add_subparsers(dest="baseline_command", required=True)
+    bimport = bsub.add_parser("import", help="import a GeoJSON/GeoPackage/CSV baseline")
+    bimport.add_argument("file", type=Path)
+    bimport.add_argument("--date", required=True, help="the date the baseline is true")
+    bimport.add_argument("--db", type=Path, default=None)
+    bimport.set_defaults(func=cmd_baseline_import)
+
+    override = sub.add_parser("override", help="record who holds a place, overriding claims")
+    override.add_argument("place")
+    override.add_argument("--controller", required=True, help="faction code, or 'none'")
+    override.add_argument("--from", dest="date_from", required=True)
+    override.add_argument("--note", default="")
+    override.add_argument("--author", default="")
+    override.add_argument("--db", type=Path, default=None)
+    override.set_defaults(func=cmd_override)
 
     evaluate = sub.add_parser("evaluate", help="score against a gold file")
     evaluate.add_argument("--gold", type=Path, required=True)

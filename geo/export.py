@@ -1,4 +1,5 @@
-"""Write layers to disk: RFC 7946 GeoJSON (WGS84, lon/lat, 6 decimals).
+"""Write layers to disk: RFC 7946 GeoJSON (WGS84, lon/lat, 6 decimals), GeoPackage,
+GeoParquet; snapshot folders (a GeoJSON per layer and ``summary.json``).
 
 Files are written to a temporary name and renamed, so a reader never sees half a layer.
 """
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
@@ -59,3 +61,65 @@ def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> Path:
     tmp.write_text(text + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def _dated(frame: gpd.GeoDataFrame, day: str) -> gpd.GeoDataFrame:
+    frame = frame.copy()
+    frame.insert(0, "snapshot_date", day)
+    return frame
+
+
+def write_snapshot(layers: dict[str, gpd.GeoDataFrame], summary: dict[str, Any], out: Path
+                   ) -> list[Path]:
+    """A snapshot folder: one GeoJSON per layer plus ``summary.json``; returns the files."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = [write_geojson(frame, out / f"{name}.geojson") for name, frame in layers.items()]
+    target = out / "summary.json"
+    tmp = target.with_name("summary.json.tmp")
+    tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(target)
+    return [*written, target]
+
+
+def export_layers(per_date: dict[str, dict[str, gpd.GeoDataFrame]], out: Path, *,
+                  fmt: str = "geojson") -> list[Path]:
+    """Every layer for every date, each feature carrying its ``snapshot_date``.
+
+    Parameters
+    ----------
+    per_date
+        ISO date -> layers of that date (`geo.layers.layers_on`).
+    fmt
+        ``geojson`` (one file per layer), ``gpkg`` (one GeoPackage, a layer per kind) or
+        ``parquet`` (one GeoParquet file per layer).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    names = sorted({name for layers in per_date.values() for name in layers})
+    combined = {}
+    for name in names:
+        frames = [_dated(layers[name], day) for day, layers in sorted(per_date.items())
+                  if name in layers]
+        frame = pd.concat(frames, ignore_index=True) if frames else gpd.GeoDataFrame()
+        combined[name] = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+    written = []
+    if fmt == "geojson":
+        written = [write_geojson(frame, out / f"{name}.geojson")
+                   for name, frame in combined.items()]
+    elif fmt == "gpkg":
+        target = out / "frontline.gpkg"
+        tmp = out / "frontline.tmp.gpkg"
+        tmp.unlink(missing_ok=True)
+        for name, frame in combined.items():
+            frame.to_file(tmp, layer=name, driver="GPKG")
+        tmp.replace(target)
+        written = [target]
+    elif fmt == "parquet":
+        for name, frame in combined.items():
+            target = out / f"{name}.parquet"
+            tmp = out / f"{name}.parquet.tmp"
+            frame.to_parquet(tmp)
+            tmp.replace(target)
+            written.append(target)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}: use geojson, gpkg or parquet")
+    return written

@@ -24,7 +24,7 @@ from geo.claims import Claim
 from geo.errors import FrontlineError
 from geo.models import Document, Mention
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE documents (
@@ -73,6 +73,19 @@ MIGRATIONS: dict[int, str] = {
         author TEXT NOT NULL DEFAULT '',
         created_at TEXT NOT NULL
     );
+    """,
+    2: """
+    CREATE TABLE baseline (
+        id INTEGER PRIMARY KEY,
+        source_file TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        place_id TEXT,
+        controller TEXT NOT NULL,
+        valid_from TEXT NOT NULL,
+        geometry_wkt TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+    );
+    CREATE INDEX baseline_source ON baseline(source_file);
     """,
 }
 CLAIM_COLUMNS = ("doc_id", "place_id", "place_name", "controller", "previous", "action",
@@ -196,12 +209,47 @@ class Store:
                 f"({','.join('?' * len(CLAIM_COLUMNS))})", rows)
             return "replaced" if old else "new"
 
+    def add_override(self, *, place_id: str, controller: str | None, valid_from: date,
+                     note: str = "", author: str = "") -> int:
+        """Record an analyst's control override; returns its id."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO overrides (place_id, controller, valid_from, note, author, "
+                "created_at) VALUES (?,?,?,?,?,?)",
+                (place_id, controller, valid_from.isoformat(), note, author,
+                 datetime.now(UTC).isoformat(timespec="seconds")))
+            return int(cursor.lastrowid)
+
+    def replace_baseline(self, source_file: str, entries: Iterable[dict[str, Any]]) -> int:
+        """Replace the baseline entries of one imported file; returns how many were stored.
+
+        Each entry has ``name``, ``place_id`` (or None), ``controller``, ``valid_from`` (a
+        date) and ``geometry_wkt``.
+        """
+        rows = [(source_file, e.get("name") or "", e.get("place_id"), e["controller"],
+                 e["valid_from"].isoformat(), e["geometry_wkt"],
+                 datetime.now(UTC).isoformat(timespec="seconds")) for e in entries]
+        with self.transaction() as db:
+            db.execute("DELETE FROM baseline WHERE source_file=?", (source_file,))
+            db.executemany("INSERT INTO baseline (source_file, name, place_id, controller, "
+                           "valid_from, geometry_wkt, imported_at) VALUES (?,?,?,?,?,?,?)",
+                           rows)
+        return len(rows)
+
     # ------------------------------------------------------------------ reading
+
+    def overrides(self) -> list[dict[str, Any]]:
+        """Analyst overrides, oldest first."""
+        return [dict(r) for r in self.db.execute("SELECT * FROM overrides ORDER BY id")]
+
+    def baseline(self) -> list[dict[str, Any]]:
+        """Baseline entries of every imported file."""
+        return [dict(r) for r in self.db.execute("SELECT * FROM baseline ORDER BY id")]
 
     def counts(self) -> dict[str, int]:
         """Rows per table."""
         return {table: self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-                for table in ("documents", "mentions", "claims", "overrides")}
+                for table in ("documents", "mentions", "claims", "overrides", "baseline")}
 
     def documents(self) -> list[dict[str, Any]]:
         """Stored documents (without their text), oldest publication first."""

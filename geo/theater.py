@@ -34,6 +34,13 @@ class Theater:
     admin1_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     corridors: tuple[CorridorSpec, ...] = ()
     needs_context: tuple[str, ...] = ()
+    contested_window_days: int = 3
+    stale_days: int = 60
+    influence_km: dict[str, float] = field(default_factory=dict)
+
+    def radius_km(self, kind: str) -> float:
+        """Influence radius of a place kind (``[areas.influence_km]``)."""
+        return float(self.influence_km.get(kind, self.influence_km.get("default", 3.0)))
 
     def path(self, key: str) -> Path:
         """Path of a data file named in the ``[files]`` table."""
@@ -94,4 +101,8 @@ def _load(folder: Path, code: str) -> Theater:
         admin1_names={k: tuple(v) for k, v in raw.get("admin1_names", {}).items()},
         corridors=corridors,
         needs_context=tuple(raw.get("gazetteer", {}).get("needs_context", [])),
+        contested_window_days=int(raw.get("timeline", {}).get("contested_window_days", 3)),
+        stale_days=int(raw.get("timeline", {}).get("stale_days", 60)),
+        influence_km={k: float(v) for k, v in
+                      raw.get("areas", {}).get("influence_km", {}).items()},
     )

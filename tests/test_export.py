@@ -13,12 +13,26 @@ from geo.cli import main
 from geo.export import feature_collection, write_geojson
 
 
-def test_committed_seed_layers_match_what_the_code_produces(monkeypatch, capsys) -> None:
+def test_committed_named_places_layer_is_current(monkeypatch, capsys) -> None:
     monkeypatch.chdir(REPO)
     assert main(["places", "seeds", "--format", "geojson"]) == 0
     produced = json.loads(capsys.readouterr().out)
-    committed = json.loads((REPO / "layers" / "places.geojson").read_text(encoding="utf-8"))
-    assert produced == committed, "layers/ is stale: run `make places` and commit the result"
+    committed = json.loads((REPO / "layers" / "named_places.geojson").read_text(
+        encoding="utf-8"))
+    assert produced == committed, "layers/ is stale: run `make layers` and commit the result"
+
+
+def test_committed_seed_layers_match_a_fresh_export(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    db = tmp_path / "seeds.db"
+    assert main(["ingest", "seeds", "--db", str(db)]) == 0
+    assert main(["export", "--out", str(tmp_path / "layers"), "--db", str(db)]) == 0
+    for name in ("places", "areas", "frontlines", "claims"):
+        produced = json.loads((tmp_path / "layers" / f"{name}.geojson").read_text(
+            encoding="utf-8"))
+        committed = json.loads((REPO / "layers" / f"{name}.geojson").read_text(
+            encoding="utf-8"))
+        assert produced == committed, f"layers/{name}.geojson is stale: run `make layers`"
 
 
 def test_geojson_is_rfc7946(tmp_path: Path) -> None:

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from datetime import date
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from geo.areas import boundary, control_areas, frontlines
+from geo.changes import area_change, changed_hands, frontline_shift
+from geo.factions import load_factions
+from geo.theater import load_theater
+from geo.timeline import Evidence, snapshot
+
+
+@pytest.fixture(scope="module")
+def world(gazetteer):
+    return {"gazetteer": gazetteer, "factions": load_factions(), "theater": load_theater()}
+
+
+def claim(place_id: str, controller: str, day: str, doc: str = "d") -> Evidence:
+    return Evidence(place_id=place_id, place_name=place_id, controller=controller,
+                    action="capture", day=date.fromisoformat(day), hedged=False, negated=False,
+                    near_place=False, confidence=0.9, doc_id=doc, evidence="test")
+
+
+# Saraqib, Sarmin, Binnish and Taftanaz air base lie within 10 km of each other.
+IDLIB_FRONT = [("syria:saraqib", "GOV"), ("syria:sarmin", "HTS"), ("syria:binnish", "HTS"),
+               ("syria:taftanaz-air-base", "GOV"), ("syria:kafriya", "RUSSIA")]
+
+
+def layers(world, items, day="2020-02-10"):
+    places = snapshot(items, date.fromisoformat(day), **world)
+    areas = control_areas(places, world["theater"])
+    return places, areas, frontlines(areas, world["factions"], world["theater"])
+
+
+def test_areas_are_valid_disjoint_and_inside_the_theater(world) -> None:
+    items = [claim(p, c, "2020-02-06") for p, c in IDLIB_FRONT[:4]]
+    _, areas, _ = layers(world, items)
+    assert set(areas["controller"]) == {"GOV", "HTS"}
+    assert all(shapely.is_valid(g) for g in areas.geometry)
+    metric = areas.to_crs(world["theater"].metric_crs)
+    overlap = shapely.intersection(metric.geometry.iloc[0], metric.geometry.iloc[1]).area
+    assert overlap < 1.0  # m2: no overlap between factions
+    outline = boundary(world["theater"].path("boundary"), world["theater"].metric_crs)
+    outside = shapely.difference(shapely.union_all(metric.geometry.values), outline).area
+    assert outside < 1.0
+
+
+def test_influence_radius_bounds_a_lone_town(world) -> None:
+    _, areas, _ = layers(world, [claim("syria:manbij", "SDF", "2020-02-06")])
+    km2 = float(areas["area_km2"].iloc[0])
+    assert km2 == pytest.approx(3.14159 * 10**2, rel=0.02)  # a city: 10 km radius
+
+
+def test_area_is_measured_in_an_equal_area_crs(world) -> None:
+    _, areas, _ = layers(world, [claim("syria:manbij", "SDF", "2020-02-06")])
+    direct = areas.to_crs("EPSG:6933").area.iloc[0] / 1e6
+    assert float(areas["area_km2"].iloc[0]) == pytest.approx(direct, rel=1e-3)
+
+
+def test_hostile_neighbours_share_a_frontline(world) -> None:
+    items = [claim(p, c, "2020-02-06") for p, c in IDLIB_FRONT[:4]]
+    _, _, fronts = layers(world, items)
+    assert len(fronts) == 1
+    row = fronts.iloc[0]
+    assert {row["side_a"], row["side_b"]} == {"GOV", "HTS"} and row["length_km"] > 1
+
+
+def test_allies_make_no_frontline(world) -> None:
+    items = [claim("syria:saraqib", "GOV", "2020-02-06"),
+             claim("syria:sarmin", "GOV", "2020-02-06")]
+    _, areas, fronts = layers(world, items)
+    assert len(areas) == 1 and len(fronts) == 0
+
+
+def test_presence_only_forces_hold_no_area(world) -> None:
+    items = [claim(p, c, "2020-02-06") for p, c in IDLIB_FRONT]
+    places, areas, _ = layers(world, items)
+    assert "RUSSIA" not in set(areas["controller"])
+    assert "syria:kafriya" not in set(places["place_id"])  # a deployment is no control
+
+
+def test_baseline_polygons_fill_where_no_place_reaches(world) -> None:
+    base = gpd.read_file("tests/data/baseline_sample.geojson")
+    polygons = base[base.geometry.geom_type == "Polygon"]
+    places = snapshot([claim("syria:azaz", "SDF", "2020-02-06")], date(2020, 2, 10), **world)
+    areas = control_areas(places, world["theater"], baseline=polygons)
+    by = dict(zip(areas["controller"], areas["area_km2"], strict=True))
+    assert set(by) == {"SDF", "TURKEY"}
+    metric = areas.to_crs(world["theater"].metric_crs)
+    assert shapely.intersection(*metric.geometry.values).area < 1.0
+
+
+def test_changes_between_dates(world) -> None:
+    before = [claim(p, c, "2020-02-01") for p, c in IDLIB_FRONT[:4]]
+    after = [*before, claim("syria:sarmin", "GOV", "2020-02-15", doc="e"),
+             claim("syria:binnish", "GOV", "2020-02-15", doc="e")]
+    p1, a1, f1 = layers(world, after, "2020-02-05")
+    p2, a2, f2 = layers(world, after, "2020-02-20")
+    moved = changed_hands(p1, p2)
+    assert {(r["name"], r["from"], r["to"], r["date"]) for r in moved} == {
+        ("Sarmin", "HTS", "GOV", "2020-02-15"), ("Binnish", "HTS", "GOV", "2020-02-15")}
+    areas = area_change(a1, a2)
+    assert areas["GOV"]["change_km2"] > 0 and areas["HTS"]["after_km2"] == 0
+    assert areas["GOV"]["change_km2"] == pytest.approx(-areas["HTS"]["change_km2"], rel=0.01)
+    shift = frontline_shift(f1, f2, world["theater"])
+    assert shift == {"mean_km": None, "max_km": None}  # no frontline left after
+
+
+def test_frontline_shift_is_measured_in_km(world) -> None:
+    start = [claim(p, c, "2020-02-01") for p, c in IDLIB_FRONT[:4]]
+    moved = [*start, claim("syria:binnish", "GOV", "2020-02-15", doc="e")]
+    _, _, f1 = layers(world, moved, "2020-02-05")
+    _, _, f2 = layers(world, moved, "2020-02-20")
+    shift = frontline_shift(f1, f2, world["theater"])
+    assert shift["mean_km"] is not None and 0 < shift["mean_km"] <= shift["max_km"] < 30
