@@ -120,3 +120,14 @@ def test_paths_are_one_file_however_they_are_written(tmp_path, gazetteer, factio
         ingest([Path("corpus")], store, gazetteer, factions)
         again = ingest([folder], store, gazetteer, factions)
     assert again.unchanged == 5
+
+
+def test_an_older_store_is_migrated_when_opened(tmp_path) -> None:
+    db = tmp_path / "old.db"
+    Store(db).close()
+    with sqlite3.connect(db) as conn:  # make it look like a version-1 file
+        conn.execute("DROP TABLE baseline")
+        conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    with Store(db) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.baseline() == []
