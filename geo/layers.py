@@ -4,8 +4,8 @@
 overrides, documents); `layers_on` gives the four layers of a date:
 
 - ``places``: control of every placed place (`geo.timeline.snapshot`);
-- ``areas``: control areas per faction (`geo.areas.control_areas`);
-- ``frontlines``: shared edges of hostile areas (`geo.areas.frontlines`);
+- ``areas``: control areas per faction and
+- ``frontlines``: shared edges of hostile areas (both `geo.areas.control_map`);
 - ``claims``: every claim dated up to the date, as points at its place, with its evidence.
 
 `summary` condenses a date into JSON: areas per faction, counts, the documents used.
@@ -22,7 +22,7 @@ from typing import Any
 import geopandas as gpd
 from shapely.geometry import Point
 
-from geo.areas import control_areas, frontlines
+from geo.areas import control_map
 from geo.baseline import baseline_areas, baseline_evidence
 from geo.factions import Factions
 from geo.gazetteer import Gazetteer
@@ -99,10 +99,9 @@ def layers_on(war: War, day: date) -> dict[str, gpd.GeoDataFrame]:
     if day not in war._cache:
         places = snapshot(war.evidence, day, gazetteer=war.gazetteer, factions=war.factions,
                           theater=war.theater, extra_places=war.extra_places)
-        areas = control_areas(places, war.theater,
-                              baseline=baseline_areas(war.baseline_rows, day))
-        war._cache[day] = {"places": places, "areas": areas,
-                           "frontlines": frontlines(areas, war.factions, war.theater),
+        areas, fronts = control_map(places, war.theater, war.factions,
+                                    baseline=baseline_areas(war.baseline_rows, day))
+        war._cache[day] = {"places": places, "areas": areas, "frontlines": fronts,
                            "claims": claims_layer(war, day)}
     return war._cache[day]
 

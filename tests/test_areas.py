@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo.areas import boundary, control_areas, frontlines
+from geo.areas import boundary, control_areas, control_map, frontlines
 from geo.changes import area_change, changed_hands, frontline_shift
 from geo.factions import load_factions
 from geo.theater import load_theater
@@ -31,8 +31,8 @@ IDLIB_FRONT = [("syria:saraqib", "GOV"), ("syria:sarmin", "HTS"), ("syria:binnis
 
 def layers(world, items, day="2020-02-10"):
     places = snapshot(items, date.fromisoformat(day), **world)
-    areas = control_areas(places, world["theater"])
-    return places, areas, frontlines(areas, world["factions"], world["theater"])
+    areas, fronts = control_map(places, world["theater"], world["factions"])
+    return places, areas, fronts
 
 
 def test_areas_are_valid_disjoint_and_inside_the_theater(world) -> None:
@@ -116,3 +116,11 @@ def test_frontline_shift_is_measured_in_km(world) -> None:
     _, _, f2 = layers(world, moved, "2020-02-20")
     shift = frontline_shift(f1, f2, world["theater"])
     assert shift["mean_km"] is not None and 0 < shift["mean_km"] <= shift["max_km"] < 30
+
+
+def test_voronoi_edge_frontline_agrees_with_the_general_method(world) -> None:
+    items = [claim(p, c, "2020-02-06") for p, c in IDLIB_FRONT[:4]]
+    _, areas, fast = layers(world, items)
+    general = frontlines(areas, world["factions"], world["theater"])
+    assert float(fast["length_km"].sum()) == pytest.approx(float(general["length_km"].sum()),
+                                                            rel=0.02)
