@@ -102,6 +102,12 @@ def _pieces(held: gpd.GeoDataFrame, theater: Theater, outline: BaseGeometry) -> 
     return _Pieces(list(held["controller"]), parts, exact, cells, discs, points)
 
 
+def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
+    """The polygons of a geometry as one MultiPolygon (repair can leave slivers as lines)."""
+    return shapely.multipolygons([p for p in shapely.get_parts(geometry)
+                                  if p.geom_type == "Polygon" and not p.is_empty])
+
+
 def _dissolve(parts: list[BaseGeometry], exact: list[bool]) -> BaseGeometry:
     """Union of one faction's pieces: whole Voronoi cells by (fast) coverage union."""
     whole = [g for g, e in zip(parts, exact, strict=True) if e]
@@ -207,7 +213,7 @@ def control_map(places: gpd.GeoDataFrame, theater: Theater, factions: Factions, 
                              geometry="geometry", crs=metric)
     frame["area_km2"] = (frame.to_crs(theater.area_crs).area / 1e6).round(2)
     areas = frame.to_crs(4326)
-    areas["geometry"] = shapely.make_valid(areas.geometry.values)
+    areas["geometry"] = [_polygonal(g) for g in shapely.make_valid(areas.geometry.values)]
     areas = areas[AREA_COLUMNS]
     if base_items:
         fronts = frontlines(areas, factions, theater)

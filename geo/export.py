@@ -34,6 +34,13 @@ def _round(coords: Any) -> Any:
     return [_round(c) for c in coords]
 
 
+def _geometry(geojson: dict[str, Any]) -> dict[str, Any]:
+    if geojson["type"] == "GeometryCollection":
+        return {"type": "GeometryCollection",
+                "geometries": [_geometry(g) for g in geojson["geometries"]]}
+    return {"type": geojson["type"], "coordinates": _round(geojson["coordinates"])}
+
+
 def feature_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
     """RFC 7946 FeatureCollection of a GeoDataFrame (reprojected to EPSG:4326 if needed)."""
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
@@ -43,8 +50,7 @@ def feature_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
     for row, geometry in zip(frame[columns].itertuples(index=False), frame.geometry, strict=True):
         geojson = None
         if geometry is not None and not geometry.is_empty:
-            geojson = mapping(shapely.orient_polygons(geometry))
-            geojson = {"type": geojson["type"], "coordinates": _round(geojson["coordinates"])}
+            geojson = _geometry(mapping(shapely.orient_polygons(geometry)))
         features.append({
             "type": "Feature",
             "properties": {c: _clean(v) for c, v in zip(columns, row, strict=True)},

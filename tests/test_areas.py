@@ -124,3 +124,9 @@ def test_voronoi_edge_frontline_agrees_with_the_general_method(world) -> None:
     general = frontlines(areas, world["factions"], world["theater"])
     assert float(fast["length_km"].sum()) == pytest.approx(float(general["length_km"].sum()),
                                                             rel=0.02)
+
+
+def test_areas_are_polygons_only(world) -> None:
+    items = [claim(p, c, "2020-02-06") for p, c in IDLIB_FRONT[:4]]
+    _, areas, _ = layers(world, items)
+    assert set(areas.geometry.geom_type) == {"MultiPolygon"}

@@ -62,3 +62,13 @@ def test_no_temporary_file_is_left_behind(tmp_path: Path) -> None:
     frame = gpd.GeoDataFrame({"name": ["x"]}, geometry=[Point(38, 36)], crs="EPSG:4326")
     write_geojson(frame, tmp_path / "out.geojson")
     assert [p.name for p in tmp_path.iterdir()] == ["out.geojson"]
+
+
+def test_geometry_collections_are_written_too(tmp_path: Path) -> None:
+    from shapely.geometry import GeometryCollection, LineString
+
+    mixed = GeometryCollection([Point(38, 36), LineString([(38, 36), (38.5, 36.5)])])
+    frame = gpd.GeoDataFrame({"name": ["m"]}, geometry=[mixed], crs="EPSG:4326")
+    data = feature_collection(frame)
+    assert data["features"][0]["geometry"]["type"] == "GeometryCollection"
+    assert len(data["features"][0]["geometry"]["geometries"]) == 2
