@@ -38,6 +38,7 @@ layers: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_places.py
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_snapshot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

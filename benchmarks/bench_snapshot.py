@@ -34,7 +34,8 @@ Controllers
     weights start at 0. On each later date the weights move along a random zero-sum
     direction, scaled by bisection so that the share of places changing hands is as
     close as possible to ``--flip`` (default 5 %): the regions' borders move and the
-    places they cross change hands to a neighbouring faction.
+    places they cross change hands to a neighbouring faction. A faction holding less than
+    half its first-date count gets the largest weight increase, so that none disappears.
 Claims
     One `geo.timeline.Evidence` per place on the first date (``capture`` by its first
     holder), then one per flipped place on the date it changes hands (``capture`` by the
@@ -49,11 +50,12 @@ Timing
     and frontlines in one call) where `geo.areas` has it, otherwise
     ``control_areas(places, theater)`` then ``frontlines(areas, factions, theater)``;
     each call timed with `time.perf_counter`, the total being the snapshot plus the
-    areas and frontlines. With ``control_map``, ``frontlines(areas, ...)`` on its areas
-    (the general method, used when baseline polygons are present) is timed too, as its
-    own stage outside the total. So is ``geo.layers.claims_layer`` (every claim up to the
-    date as a point, as ``frontline export`` writes it). Before the loop one untimed pass
-    on the first date fills the lazy caches (imports, the cached outline); its time is
+    areas and frontlines. With ``--general-frontlines`` and ``control_map``,
+    ``frontlines(areas, ...)`` on its areas (the general method, used when baseline
+    polygons are present) is timed too, as its own stage outside the total. So is
+    ``geo.layers.claims_layer`` (every claim up to the date as a point, as ``frontline
+    export`` writes it). Before the loop one untimed pass on the first date fills the lazy
+    caches (imports, the cached outline); its time is
     printed as *first call*. Median, p90 and max over the dates. Target: median total
     under 300 ms per snapshot at 10,000 places.
 Checks (outside the timing; the run fails on the asserted ones)
@@ -181,10 +183,14 @@ def _owners(distances: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def _step(distances: np.ndarray, weights: np.ndarray, owners: np.ndarray, share: float,
-          rng: np.random.Generator) -> np.ndarray:
-    """New weights: a random zero-sum move scaled so about ``share`` of places flip."""
+          floor: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """New weights: a random move scaled so about ``share`` of places flip.
+
+    A faction holding fewer than ``floor`` places gets the largest weight increase.
+    """
     direction = rng.normal(size=len(weights))
-    direction -= direction.mean()
+    held = np.bincount(owners, minlength=len(weights))
+    direction[held < floor] = np.abs(direction).max()
     target = round(share * len(owners))
 
     def flips(scale: float) -> int:
@@ -227,6 +233,7 @@ def build_fixture(count: int, *, dates: int, step_days: int, share: float, seed:
     weights = np.zeros(len(SIDES))
     owners = _owners(distances, weights)
     held_first = dict(sorted(Counter(SIDES[k] for k in owners).items()))
+    floor = np.bincount(owners, minlength=len(SIDES)) / 2
     days = [FIRST_DAY + timedelta(days=step_days * d) for d in range(dates)]
     evidence: list[Evidence] = []
     claims: list[dict[str, Any]] = []
@@ -250,7 +257,7 @@ def build_fixture(count: int, *, dates: int, step_days: int, share: float, seed:
         claim(i, days[0])
     flipped = [count]
     for day in days[1:]:
-        weights = _step(distances, weights, owners, share, rng)
+        weights = _step(distances, weights, owners, share, floor, rng)
         new = _owners(distances, weights)
         changed = np.flatnonzero(new != owners)
         owners = new
@@ -329,7 +336,8 @@ def profiled(top: int, label: str) -> Iterator[None]:
 
 
 def run_snapshots(fixture: Fixture, theater: Theater, factions: Factions, *, claims: bool,
-                  profile: int) -> tuple[dict[str, Any], dict[str, dict[str, gpd.GeoDataFrame]]]:
+                  general: bool, profile: int
+                  ) -> tuple[dict[str, Any], dict[str, dict[str, gpd.GeoDataFrame]]]:
     """Time the layers of every date; returns the figures and the layers per ISO date."""
     war = War(fixture.gazetteer, factions, theater, fixture.claims, fixture.evidence, {}, [],
               [])
@@ -348,9 +356,10 @@ def run_snapshots(fixture: Fixture, theater: Theater, factions: Factions, *, cla
             end = time.perf_counter()
             seconds["control_map"] = end - mark
             seconds["total"] = end - start
-            mark = time.perf_counter()
-            frontlines(areas, factions, theater)  # the general method (baseline polygons)
-            seconds["frontlines_general"] = time.perf_counter() - mark
+            if general:  # the general method (used with baseline polygons)
+                mark = time.perf_counter()
+                frontlines(areas, factions, theater)
+                seconds["frontlines_general"] = time.perf_counter() - mark
         else:
             areas = control_areas(places, theater)
             after_areas = time.perf_counter()
@@ -468,8 +477,8 @@ def run_exports(per_date: dict[str, dict[str, gpd.GeoDataFrame]], tmpdir: str | 
 
 
 def benchmark(counts: list[int], *, dates: int, step_days: int, share: float, seed: int,
-              export_counts: list[int], claims: bool, tmpdir: str | None, profile: int
-              ) -> dict[str, Any]:
+              export_counts: list[int], claims: bool, general: bool, tmpdir: str | None,
+              profile: int) -> dict[str, Any]:
     """Run the whole benchmark and return its figures (see the module docstring)."""
     rss_start = peak_rss_mb()
     theater = load_theater()
@@ -481,6 +490,7 @@ def benchmark(counts: list[int], *, dates: int, step_days: int, share: float, se
                                 seed=seed, theater=theater, factions=factions)
         build = time.perf_counter() - start
         figures, per_date = run_snapshots(fixture, theater, factions, claims=claims,
+                                          general=general,
                                           profile=profile if count == max(counts) else 0)
         figures["build_s"] = round(build, 3)
         if count in export_counts:
@@ -532,6 +542,10 @@ def _day(figures: dict[str, Any]) -> str:
             f"{figures['frontlines']} frontlines {figures['frontline_km']:,.1f} km{claims}")
 
 
+def _counts(counts: dict[str, int]) -> str:
+    return f" {counts}" if counts else ""
+
+
 def _export(figures: dict[str, Any]) -> str:
     if "error" not in figures:
         return f"{figures['s']:.2f} s, {figures['mb']:.1f} MB in {figures['files']} files"
@@ -572,11 +586,11 @@ def table(result: dict[str, Any]) -> str:
             ("checks (asserted)", f"all areas valid; max overlap {run['max_overlap']:.2e} "
                                   f"(limit {OVERLAP_TOLERANCE:g})"),
             ("checks (reported)",
-             f"not (Multi)Polygon on {run['dates_not_polygonal']} dates "
-             f"{run['not_polygonal'] or ''}; invalid in metric CRS on "
+             f"not (Multi)Polygon on {run['dates_not_polygonal']} dates"
+             f"{_counts(run['not_polygonal'])}; invalid in metric CRS on "
              f"{run['dates_invalid_in_metric_crs']} dates; touching hostile pairs without "
-             f"frontline on {run['dates_missing_frontlines']} dates "
-             f"{run['missing_frontlines'] or ''}"),
+             f"frontline on {run['dates_missing_frontlines']} dates"
+             f"{_counts(run['missing_frontlines'])}"),
         ]
         export = run.get("export")
         if export:
@@ -610,6 +624,9 @@ def main(argv: list[str] | None = None) -> int:
                              "with no value)")
     parser.add_argument("--no-claims", action="store_true",
                         help="leave out the claims layer (timing and export)")
+    parser.add_argument("--general-frontlines", action="store_true",
+                        help="also time geo.areas.frontlines on control_map's areas (the "
+                             "method used with baseline polygons; not in the total)")
     parser.add_argument("--tmpdir", default=None,
                         help="where the exports go (default: the system temporary folder)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
@@ -625,7 +642,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--flip must be in [0, 1)")
     result = benchmark(args.places, dates=args.dates, step_days=args.step_days,
                        share=args.flip, seed=args.seed, export_counts=args.export_places,
-                       claims=not args.no_claims, tmpdir=args.tmpdir, profile=args.profile)
+                       claims=not args.no_claims, general=args.general_frontlines,
+                       tmpdir=args.tmpdir, profile=args.profile)
     if not args.json:
         print(table(result))
     print(json.dumps(result, separators=(",", ":")))

@@ -104,8 +104,10 @@ def _pieces(held: gpd.GeoDataFrame, theater: Theater, outline: BaseGeometry) -> 
 
 def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
     """The polygons of a geometry as one MultiPolygon (repair can leave slivers as lines)."""
-    return shapely.multipolygons([p for p in shapely.get_parts(geometry)
-                                  if p.geom_type == "Polygon" and not p.is_empty])
+    polygons = [p for part in shapely.get_parts(geometry) for p in shapely.get_parts(part)
+                if p.geom_type == "Polygon" and not p.is_empty]
+    return shapely.multipolygons(polygons) if polygons else shapely.from_wkt(
+        "MULTIPOLYGON EMPTY")
 
 
 def _dissolve(parts: list[BaseGeometry], exact: list[bool]) -> BaseGeometry:

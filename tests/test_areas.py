@@ -130,3 +130,14 @@ def test_areas_are_polygons_only(world) -> None:
     items = [claim(p, c, "2020-02-06") for p, c in IDLIB_FRONT[:4]]
     _, areas, _ = layers(world, items)
     assert set(areas.geometry.geom_type) == {"MultiPolygon"}
+
+
+def test_repair_slivers_are_dropped_from_nested_collections() -> None:
+    from shapely.geometry import GeometryCollection, MultiLineString, MultiPolygon, Polygon
+
+    from geo.areas import _polygonal
+
+    square = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
+    mixed = GeometryCollection([MultiPolygon([square]), MultiLineString([[(2, 2), (3, 3)]])])
+    assert _polygonal(mixed).geom_type == "MultiPolygon" and _polygonal(mixed).area == 1.0
+    assert _polygonal(MultiLineString([[(2, 2), (3, 3)]])).is_empty
