@@ -87,7 +87,6 @@ import json
 import os
 import platform
 import pstats
-import resource
 import statistics
 import sys
 import tempfile
@@ -106,6 +105,10 @@ import shapely
 from pyproj import Transformer
 
 import geo.areas
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_places import current_rss_mb, peak_rss_mb
+
 from geo.areas import boundary, control_areas, frontlines
 from geo.export import export_layers
 from geo.factions import Factions, load_factions
@@ -135,19 +138,6 @@ STAGE_LABELS = {
     "claims_layer": "claims_layer (not in total)",
 }
 
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB (Linux: ru_maxrss is in KB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def current_rss_mb() -> float | None:
-    """Resident set size of this process now, in MB; None where ``/proc`` is missing."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 @dataclass
