@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test lint layers bench clean
+.PHONY: run test lint browser layers bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,17 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
-test: lint
+# Debian's Chromium for the browser tests of the app: installed when missing and we are root;
+# otherwise those tests are skipped with a message (and fail under CI=true).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "note: chromium is not installed: browser tests will be skipped (apt-get install chromium)"; \
+	  fi; }
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 # The committed layers of the seed corpus, rebuilt from a fresh store (a test checks them).

@@ -66,13 +66,11 @@ Target
 from __future__ import annotations
 
 import argparse
-import cProfile
 import csv
 import io
 import json
 import os
 import platform
-import pstats
 import random
 import sys
 import tempfile
@@ -90,10 +88,9 @@ from bench_places import (
     MIN_SENTENCES,
     PARAGRAPH_SENTENCES,
     SEEDS,
-    current_rss_mb,
-    peak_rss_mb,
     seed_sentences,
 )
+from common import current_rss_mb, peak_rss_mb, profiled
 
 import geo.pipeline
 from geo.claims import Claim
@@ -253,25 +250,6 @@ def timed_analyse() -> Iterator[list[float]]:
         geo.pipeline.analyse = original
 
 
-@contextmanager
-def profiled(top: int) -> Iterator[None]:
-    """Profile the block with cProfile when ``top`` > 0; print the top functions to stderr."""
-    if top <= 0:
-        yield
-        return
-    profile = cProfile.Profile()
-    profile.enable()
-    try:
-        yield
-    finally:
-        profile.disable()
-        for key in ("tottime", "cumulative"):
-            out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats(key).print_stats(top)
-            print(f"--- cProfile of the first pass, top {top} by {key} ---\n{out.getvalue()}",
-                  file=sys.stderr)
-
-
 def store_rows(store: Store) -> dict[str, int]:
     """`Store.counts` plus claims with an event date and claims with a date error."""
     counts = store.counts()
@@ -309,7 +287,7 @@ def run_memory(documents: list[Document], gazetteer: Gazetteer, factions: Factio
     figures: dict[str, object] = {}
     outcomes: Counter = Counter()
     analyse_s = store_s = 0.0
-    with profiled(profile):
+    with profiled(profile, "the first pass"):
         start = _clock()
         for document in documents:
             t0 = time.perf_counter()
@@ -355,7 +333,7 @@ def run_files(folder: Path, store: TimedStore, gazetteer: Gazetteer, factions: F
 
     def one_pass(label: str, top: int) -> None:
         store.seconds = 0.0
-        with profiled(top), timed_analyse() as analyse_s:
+        with profiled(top, "the first pass"), timed_analyse() as analyse_s:
             start = _clock()
             report = geo.pipeline.ingest([folder], store, gazetteer, factions)
             wall, cpu = _since(start)

@@ -54,7 +54,6 @@ import json
 import os
 import platform
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -62,6 +61,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import current_rss_mb, peak_rss_mb
 
 from geo.errors import InputError
 from geo.extract import sentence_spans
@@ -75,20 +77,6 @@ SEEDS = ROOT / "seeds"
 MIN_SENTENCES = 8
 MAX_SENTENCES = 20
 PARAGRAPH_SENTENCES = 3
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB (Linux: ru_maxrss is in KB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def current_rss_mb() -> float | None:
-    """Resident set size of this process now, in MB; None where ``/proc`` is missing."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def seed_sentences(folder: Path = SEEDS) -> list[str]:

@@ -81,19 +81,14 @@ Memory
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
 import os
 import platform
-import pstats
 import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -107,7 +102,7 @@ from pyproj import Transformer
 import geo.areas
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_places import current_rss_mb, peak_rss_mb
+from common import current_rss_mb, peak_rss_mb, profiled
 
 from geo.areas import boundary, control_areas, frontlines
 from geo.export import export_layers
@@ -304,25 +299,6 @@ def _ms(values: list[float]) -> dict[str, float]:
     p90 = ordered[min(len(ordered) - 1, int(np.ceil(0.9 * len(ordered))) - 1)]
     return {"median_ms": round(1000 * statistics.median(ordered), 1),
             "p90_ms": round(1000 * p90, 1), "max_ms": round(1000 * ordered[-1], 1)}
-
-
-@contextmanager
-def profiled(top: int, label: str) -> Iterator[None]:
-    """Profile the block with cProfile when ``top`` > 0; print the top functions to stderr."""
-    if top <= 0:
-        yield
-        return
-    profile = cProfile.Profile()
-    profile.enable()
-    try:
-        yield
-    finally:
-        profile.disable()
-        for key in ("tottime", "cumulative"):
-            out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats(key).print_stats(top)
-            print(f"--- cProfile of {label}, top {top} by {key} ---\n{out.getvalue()}",
-                  file=sys.stderr)
 
 
 def run_snapshots(fixture: Fixture, theater: Theater, factions: Factions, *, claims: bool,
