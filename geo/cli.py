@@ -177,8 +177,8 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from geo.ingest import parse_date
 
     gazetteer = _gazetteer(args)
-    date_from = parse_date(args.date_from or "", path="--from", field="--from")
-    date_to = parse_date(args.date_to or "", path="--to", field="--to")
+    date_from = parse_date(args.date_from or "", path="command line", field="--from")
+    date_to = parse_date(args.date_to or "", path="command line", field="--to")
     if args.faction and args.faction not in _faction_codes():
         print(f"error: unknown faction {args.faction!r}. Fix: use one of "
               f"{', '.join(_faction_codes())}.", file=sys.stderr)
@@ -245,7 +245,7 @@ def _war(args: argparse.Namespace):
 def _date_arg(value: str | None, option: str):
     from geo.ingest import parse_date
 
-    return parse_date(value or "", path=option, field=option)
+    return parse_date(value or "", path="command line", field=option)
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
