@@ -93,15 +93,44 @@ def contested_changes(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> dict
             "removed": sorted(old[p]["name"] for p in set(old) - set(new))}
 
 
+def corridor_change(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame
+                    ) -> dict[str, dict[str, dict[str, float]]]:
+    """Corridor km per holder and under fire, before and after (`geo.corridors` segments).
+
+    Returns ref -> holder (a faction, ``unknown``, or ``fire_exposed``) -> ``before_km``,
+    ``after_km``, ``change_km``.
+    """
+    def km(segments: gpd.GeoDataFrame) -> dict[tuple[str, str], float]:
+        out: dict[tuple[str, str], float] = {}
+        for ref, holder, exposed, length in zip(segments["ref"], segments["holder"],
+                                                segments["fire_exposed"],
+                                                segments["length_km"], strict=True):
+            for key in ((ref, holder), (ref, "fire_exposed")) if exposed else ((ref, holder),):
+                out[key] = out.get(key, 0.0) + float(length)
+        return out
+
+    old, new = km(before), km(after)
+    report: dict[str, dict[str, dict[str, float]]] = {}
+    for ref, holder in sorted(set(old) | set(new)):
+        b, a = round(old.get((ref, holder), 0.0), 3), round(new.get((ref, holder), 0.0), 3)
+        report.setdefault(ref, {})[holder] = {"before_km": b, "after_km": a,
+                                              "change_km": round(a - b, 3)}
+    return report
+
+
 def diff(before: dict[str, gpd.GeoDataFrame], after: dict[str, gpd.GeoDataFrame],
          theater: Theater) -> dict[str, Any]:
-    """Everything that changed between two snapshot bundles (places, areas, frontlines)."""
+    """Everything that changed between two snapshot bundles (places, areas, frontlines,
+    and corridors when both bundles have the ``corridors`` layer)."""
+    corridors = ({"corridors": corridor_change(before["corridors"], after["corridors"])}
+                 if "corridors" in before and "corridors" in after else {})
     return {
         "changed_hands": changed_hands(before["places"], after["places"]),
         "first_reported": changed_hands(before["places"], after["places"], first=True),
         "areas": area_change(before["areas"], after["areas"]),
         "frontline_shift": frontline_shift(before["frontlines"], after["frontlines"], theater),
         "contested": contested_changes(before["places"], after["places"]),
+        **corridors,
     }
 
 

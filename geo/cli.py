@@ -303,6 +303,10 @@ def cmd_changes(args: argparse.Namespace) -> int:
     for row in report["first_reported"]:
         print(f"  {row['date']}  {row['name']}: {row['to']} ({row['status']})")
     print(f"frontline shift: mean {shift['mean_km']} km, max {shift['max_km']} km")
+    for ref, holders in report.get("corridors", {}).items():
+        print(f"corridor {ref} (km): " + ", ".join(
+            f"{h} {f['before_km']:.1f} -> {f['after_km']:.1f}" for h, f in holders.items()
+            if f["before_km"] or f["after_km"]))
     print(f"newly contested: {', '.join(report['contested']['new']) or 'none'}; "
           f"no longer contested: {', '.join(report['contested']['removed']) or 'none'}")
     return 0
@@ -323,6 +327,137 @@ def cmd_export(args: argparse.Namespace) -> int:
     files = export_layers(per_date, args.out, fmt=args.format)
     print(f"exported {len(dates)} dates ({dates[0]} .. {dates[-1]}): "
           f"{', '.join(f.name for f in files)} in {args.out}")
+    return 0
+
+
+CORRIDOR_ROW_COLUMNS = ["ref", "holder", "km", "share", "fire_exposed_km"]
+CORRIDOR_SERIES_COLUMNS = ["date", "ref", "holder", "km", "fire_exposed_km"]
+
+
+def _corridor_rows(table: list[dict]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for row in table:
+        holders = {**row["held_km"], "unknown": row["unknown_km"]}
+        for holder, km in holders.items():
+            rows.append({"ref": row["ref"], "holder": holder, "km": km,
+                         "share": f"{100.0 * km / row['length_km']:.1f}%"
+                         if row["length_km"] else "",
+                         "fire_exposed_km": row["fire_exposed_by_holder"].get(holder, 0.0)})
+    return rows
+
+
+def _corridor_text(day, table: list[dict]) -> str:
+    widths = {"ref": 5, "holder": 9, "km": 9, "share": 7, "fire_exposed_km": 15}
+    head = (f"corridors on {day} (fire range {table[0]['fire_range_km'] if table else '-'} km; "
+            "km are geodesic, along the corridor line)\n")
+    text = head + _table(_corridor_rows(table), CORRIDOR_ROW_COLUMNS, widths)
+    lines = []
+    for row in table:
+        nearest = row["nearest_frontline_km"]
+        lines.append(f"{row['ref']}: {row['length_km']} km, {row['fire_exposed_km']} km under "
+                     "fire, nearest frontline "
+                     + (f"{nearest} km" if nearest is not None else "none"))
+        reported = row["reported"]
+        if reported and reported["controller"]:
+            lines.append(f"  reported in articles: {reported['controller']} since "
+                         f"{reported['since']} ({reported['status']})")
+        for claim in (reported or {}).get("claims", []):
+            flags = " ".join(f for f in ("hedged" if claim["hedged"] else "",
+                                         "negated" if claim["negated"] else "") if f)
+            lines.append(f"  reported {claim['date']} {claim['action']} "
+                         f"{claim['controller'] or '-'}{' (' + flags + ')' if flags else ''}: "
+                         f"{claim['evidence'][:100]} [{claim['file']}]")
+        lines.append(f"  line: {row['approximation']}")
+    return text + "\n".join(lines) + "\n"
+
+
+def cmd_corridors(args: argparse.Namespace) -> int:
+    """``frontline corridors --date D`` / ``--series``: who holds the corridors."""
+    from geo.corridors import corridor_series
+    from geo.export import feature_collection
+    from geo.layers import corridor_report, layers_on
+
+    if not args.series and not args.date:
+        print("error: --date or --series is needed. Fix: e.g. frontline corridors --date "
+              "2020-02-17", file=sys.stderr)
+        return 2
+    war = _war(args)
+    if args.series:
+        d1 = _date_arg(args.date_from, "--from") if args.date_from else None
+        d2 = _date_arg(args.date_to, "--to") if args.date_to else None
+        days = [d for d in war.dates() if (d1 is None or d >= d1) and (d2 is None or d <= d2)]
+        rows = corridor_series(days, lambda d: corridor_report(war, d))
+        if args.format == "json":
+            text = json.dumps(rows, indent=1) + "\n"
+        elif args.format == "csv":
+            text = _csv(rows, CORRIDOR_SERIES_COLUMNS)
+        elif args.format == "table":
+            text = _table(rows, CORRIDOR_SERIES_COLUMNS, {"date": 10, "ref": 5, "holder": 9,
+                                                          "km": 9, "fire_exposed_km": 15})
+        else:
+            print("error: --series has no geojson form. Fix: use --format table, csv or json "
+                  "(or --date D --format geojson for the segments of one date)",
+                  file=sys.stderr)
+            return 2
+        _emit(text, args.out)
+        return 0
+    day = _date_arg(args.date, "--date")
+    table = corridor_report(war, day)
+    if args.format == "json":
+        text = json.dumps({"date": day.isoformat(), "corridors": table}, indent=1,
+                          ensure_ascii=False) + "\n"
+    elif args.format == "csv":
+        text = _csv(_corridor_rows(table), CORRIDOR_ROW_COLUMNS)
+    elif args.format == "geojson":
+        text = json.dumps(feature_collection(layers_on(war, day)["corridors"]),
+                          ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = _corridor_text(day, table)
+    _emit(text, args.out)
+    return 0
+
+
+def cmd_corridors_build(args: argparse.Namespace) -> int:
+    """``frontline corridors build``: corridor lines from the sourced waypoints."""
+    from geo.corridor_lines import build_corridors, load_corridors
+    from geo.theater import load_theater
+
+    theater = load_theater()
+    path = build_corridors(theater, source=args.source, out=args.out)
+    if args.out is None:
+        frame = load_corridors(theater)
+        lengths = ", ".join(f"{r} {k} km" for r, k in zip(frame["ref"], frame["length_km"],
+                                                          strict=True))
+    else:
+        lengths = "written"
+    print(f"corridors: {lengths} -> {path}")
+    return 0
+
+
+def cmd_corridors_import(args: argparse.Namespace) -> int:
+    """``frontline corridors import FILE --ref M4``: real road geometry for a corridor."""
+    from geo.corridor_lines import import_corridor
+    from geo.theater import load_theater
+
+    where = {}
+    for item in args.where or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            print(f"error: --where {item!r} is not KEY=VALUE. Fix: e.g. --where ref=M4",
+                  file=sys.stderr)
+            return 2
+        where[key] = value
+    report = import_corridor(args.file, args.ref, load_theater(), layer=args.layer,
+                             where=where)
+    print(f"{report['ref']}: {report['length_km_before']} km -> {report['length_km']} km from "
+          f"{report['pieces']} pieces ({report['dropped']} duplicates dropped, "
+          f"{report['gaps']} gaps bridged, largest {report['max_gap_km']} km); "
+          f"{100 * report['waypoints_within_5km']:.0f}% of the old line within 5 km -> "
+          f"{report['path']}")
+    if report["waypoints_within_5km"] < 0.5:
+        print(f"warning: most of the old {report['ref']} line is more than 5 km from "
+              f"{args.file.name}: is it the right road? Fix: filter the file to the road "
+              "(--where) or delete the imported line from the file above.", file=sys.stderr)
     return 0
 
 
@@ -458,6 +593,34 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("geojson", "gpkg", "parquet"), default="geojson")
     export.add_argument("--db", type=Path, default=None)
     export.set_defaults(func=cmd_export)
+
+    corridors = sub.add_parser(
+        "corridors", help="who holds the M4/M5 corridors, under fire, over time",
+        description="Corridor km per holder and under fire on a date (--date), or for every "
+                    "date (--series); 'build' and 'import' maintain the corridor lines.")
+    corridors.add_argument("--date", help="YYYY-MM-DD")
+    corridors.add_argument("--series", action="store_true", help="every date with a claim")
+    corridors.add_argument("--from", dest="date_from", help="first date of --series")
+    corridors.add_argument("--to", dest="date_to", help="last date of --series")
+    corridors.add_argument("--format", choices=("table", "csv", "json", "geojson"),
+                           default="table")
+    corridors.add_argument("--db", type=Path, default=None)
+    corridors.add_argument("--out", type=Path, default=None, help="write to a file")
+    corridors.set_defaults(func=cmd_corridors)
+    csub = corridors.add_subparsers(dest="corridors_command")
+    cbuild = csub.add_parser("build", help="rebuild corridors.geojson from the waypoints CSV")
+    cbuild.add_argument("--source", type=Path, default=None,
+                        help="waypoints CSV (default: the theater's corridors.csv)")
+    cbuild.add_argument("--out", type=Path, default=None,
+                        help="GeoJSON to write (default: the theater's corridors.geojson)")
+    cbuild.set_defaults(func=cmd_corridors_build)
+    cimport = csub.add_parser("import", help="replace a corridor with road lines from a file")
+    cimport.add_argument("file", type=Path, help="any vector file (GeoJSON, GPKG, SHP, ...)")
+    cimport.add_argument("--ref", required=True, help="the corridor, e.g. M4")
+    cimport.add_argument("--layer", default=None, help="layer of a multi-layer file")
+    cimport.add_argument("--where", action="append", metavar="KEY=VALUE",
+                         help="keep features whose property KEY equals VALUE (repeatable)")
+    cimport.set_defaults(func=cmd_corridors_import)
 
     baseline = sub.add_parser("baseline", help="starting state from a known map")
     bsub = baseline.add_subparsers(dest="baseline_command", required=True)

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
-from shapely.geometry import LineString, shape
+from shapely.geometry import shape
 
 from geo import settings
 from geo.errors import GazetteerError, InputError
@@ -171,28 +171,19 @@ def read_admin1(theater: Theater, theater_places: Iterable[Place]) -> list[Place
 
 
 def read_corridors(theater: Theater) -> list[Place]:
-    """Corridor lines from the ordered waypoints in ``corridors.csv``."""
+    """The theater's corridors as line places (`geo.corridor_lines.load_corridors`)."""
+    from geo.corridor_lines import load_corridors
+
     if "corridors" not in theater.files:
         return []
-    path = theater.path("corridors")
-    points: dict[str, list[tuple[int, float, float]]] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            lat = _float(row["lat"], path=path, line=line, column="lat", low=-90, high=90)
-            lon = _float(row["lon"], path=path, line=line, column="lon", low=-180, high=180)
-            points.setdefault(row["corridor"], []).append((int(row["seq"]), lon, lat))
     places = []
-    for spec in theater.corridors:
-        if spec.ref not in points:
-            raise GazetteerError(f"{path}: corridor {spec.ref!r} of theater.toml has no "
-                                 f"waypoints. Fix: add rows with corridor={spec.ref}.")
-        line = LineString([(lon, lat) for _, lon, lat in sorted(points[spec.ref])])
-        mid = line.interpolate(0.5, normalized=True)
+    for spec, row in zip(theater.corridors, load_corridors(theater).itertuples(), strict=True):
+        mid = row.geometry.interpolate(0.5, normalized=True)
         places.append(Place(
             place_id=f"corridor:{spec.ref}", name=spec.ref, kind="corridor",
             lat=round(mid.y, 6), lon=round(mid.x, 6), source="corridor",
-            source_url=f"{path.name} (a source per waypoint)", alt_names=(spec.label, *spec.names),
-            country=theater.countries[0] if theater.countries else "", geometry=line,
+            source_url=row.source, alt_names=(spec.label, *spec.names),
+            country=theater.countries[0] if theater.countries else "", geometry=row.geometry,
         ))
     return places
 

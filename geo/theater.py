@@ -10,6 +10,9 @@ from pathlib import Path
 from geo import settings
 from geo.errors import TheaterError
 
+BUILT_FILES = {"corridors": "corridor_waypoints"}
+"""Data files a command builds from another one (``frontline corridors build``)."""
+
 
 @dataclass(frozen=True)
 class CorridorSpec:
@@ -37,6 +40,7 @@ class Theater:
     contested_window_days: int = 3
     stale_days: int = 60
     influence_km: dict[str, float] = field(default_factory=dict)
+    fire_range_km: float = 10.0
 
     def radius_km(self, kind: str) -> float:
         """Influence radius of a place kind (``[areas.influence_km]``)."""
@@ -83,12 +87,14 @@ def _load(folder: Path, code: str) -> Theater:
             f"{toml_path}: not valid TOML ({exc}). Fix: correct the syntax.") from exc
     files = {key: folder / name for key, name in raw.get("files", {}).items()}
     for key, path in files.items():
+        if key in BUILT_FILES and BUILT_FILES[key] in files:
+            continue  # built by a command from another file; its reader says how if missing
         if not path.is_file():
             raise TheaterError(f"{toml_path}: [files] {key} = {path.name!r} does not exist. "
                                f"Fix: add the file to {folder} or remove the entry.")
     corridors = tuple(
         CorridorSpec(ref=ref, label=spec.get("label", ref), names=tuple(spec.get("names", [ref])))
-        for ref, spec in raw.get("corridors", {}).items()
+        for ref, spec in raw.get("corridors", {}).items() if isinstance(spec, dict)
     )
     return Theater(
         code=code,
@@ -105,4 +111,5 @@ def _load(folder: Path, code: str) -> Theater:
         stale_days=int(raw.get("timeline", {}).get("stale_days", 60)),
         influence_km={k: float(v) for k, v in
                       raw.get("areas", {}).get("influence_km", {}).items()},
+        fire_range_km=float(raw.get("corridors", {}).get("fire_range_km", 10.0)),
     )
