@@ -17,7 +17,17 @@ contested     launched an attack to (re)capture P; clashes in P               ho
 deployment    established a position / deployed / has a centre in P           X (presence)
 shelling      shelled, bombarded, struck P                                    the attacker
 attack        a (ground) attack on P, with no outcome stated                  the attacker
+fire_control  imposed fire control of / put under fire / cut / severed C;     the attacker
+              shelled / targeted C; C within range of X; C under X's fire
+along         P is located / lies / sits on, along, near C; P overlooks C;    none
+              P at the junction of C1 and C2; "P, on C,"
 ============  =============================================================  ==============
+
+(C is a strategic corridor: a highway the gazetteer resolves to the whole line,
+``corridor:<ref>``.) Each action has a class (`ACTION_CLASSES`): *change*, *hold*,
+*contested*, *presence*, *contact* (shelling, attack, fire_control: someone can hit the place,
+which says nothing about who holds it) and *location* (along: where something is, not who
+holds it). Only change and hold claims set control (`CONTROL_ACTIONS`).
 
 Structure, not keywords:
 
@@ -49,11 +59,24 @@ Structure, not keywords:
   (``date_error``).
 - **Presence-only factions** (Russian, US forces) never capture or hold: their captures
   become deployments.
+- **Corridors.** A corridor claim is about the road as a whole: "took control of the M4",
+  "government control over the M-5 along its entire length" (capture), "the M5 is now fully
+  under government control", "reopened the M5" (holds), "secured the M5" (capture), "after
+  capturing it" (``it`` is the corridor just named). Fire control and shelling of a corridor
+  are ``fire_control``; a place said to lie on it gives ``along`` (no controller, dated at
+  publication; what lies there is only in the evidence sentence, the store has no column for
+  it). A corridor is never a reference point: a claim that would make it ``near_place``
+  ("villages near the M4") is not made, and "a section of the M5" is not the M5. A corridor
+  named as a modifier ("the M5 town of Saraqib") or a place naming a road ("the
+  Aleppo-Damascus highway") is neither an object nor a subject; a corridor after "on",
+  "along" or "near" is not the subject of a passive ("Saraqib, on the M5, was captured").
+  "The highway" refers to the latest corridor of the article.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,7 +89,7 @@ from geo.names import slug
 ACTION_CLASSES = {
     "capture": "change", "withdrawal": "change", "handover": "change",
     "holds": "hold", "repelled": "hold", "contested": "contested", "deployment": "presence",
-    "shelling": "contact", "attack": "contact",
+    "shelling": "contact", "attack": "contact", "fire_control": "contact", "along": "location",
 }
 """Actions grouped by what they say about control (used to compare claims)."""
 CONTROL_ACTIONS = frozenset({"capture", "withdrawal", "handover", "holds", "repelled"})
@@ -99,7 +122,7 @@ class Claim:
 
     @property
     def action_class(self) -> str:
-        """change / hold / contested / presence / contact."""
+        """change / hold / contested / presence / contact / location."""
         return ACTION_CLASSES[self.action]
 
 
@@ -113,6 +136,7 @@ class _Ref:
     name: str
     kind: str
     anaphor: bool = False
+    modifier: bool = False  # names something else: "the M5 town of", "the Aleppo-X highway"
 
 
 _WORD = r"[\w’'-]+"
@@ -138,10 +162,11 @@ _LIST_JOIN = re.compile(
     re.IGNORECASE)
 _ANAPHORA = re.compile(
     r"\bthe\s+(?P<noun>town|village|city|silos?|dam|air\s?base|base|camp|bridge|crossing|"
-    r"plant|factory)(?:[’']s)?\b(?!\s+of\b)", re.IGNORECASE)
+    r"plant|factory|(?:highway|motorway)(?!\s+(?:between|from|to|linking|connecting|leading)\b))"
+    r"(?:[’']s)?\b(?!\s+of\b)", re.IGNORECASE)
 _ANAPHOR_KINDS = {"town": {"town", "city"}, "city": {"city", "town"}, "village": {"village"},
                   "dam": {"dam"}, "airbase": {"airbase"}, "air base": {"airbase"},
-                  "crossing": {"crossing"}}
+                  "crossing": {"crossing"}, "highway": {"corridor"}, "motorway": {"corridor"}}
 _GENERIC_AGENT = re.compile(
     r"\b(?:the\s+)?(?:militants?|rebels?|jihadists?|terrorists?|insurgents?|fighters|"
     r"opposition(?:\s+factions)?|armed\s+groups?)\b", re.IGNORECASE)
@@ -172,10 +197,14 @@ _NOT_ALLOW = re.compile(r"\b(?:not|never)\s+(?:allow|let|permit|tolerate)\w*\b[^
 _WITHDRAWAL_NOUN = re.compile(r"\bwithdrawal\s+of\s+", re.IGNORECASE)
 _HANDOVER = re.compile(r"\bhand(?:ed|ing|s)?\s+over\b|\bhandover\s+of\b", re.IGNORECASE)
 _UNDER_CONTROL = re.compile(
-    r"\b(?:remains?|remained|is|are|was|were|stays?|stayed)\s+(?:still\s+|firmly\s+)?(?:under\s+"
+    r"\b(?:remains?|remained|is|are|was|were|stays?|stayed)\s+"
+    r"(?:(?:still|firmly|now|fully|entirely|completely|largely|totally)\s+){0,2}(?:under\s+"
     r"(?:the\s+)?(?:full\s+)?(?:control\s+of\s+(?:the\s+)?)?|in\s+the\s+hands\s+of\s+"
     r"(?:the\s+)?)", re.IGNORECASE)
-_HOLD_ACTIVE = re.compile(r"\b(?:controls|controlling|holds|holding)\b", re.IGNORECASE)
+_HOLD_ACTIVE = re.compile(
+    r"\b(?:controls|controlling|holds|holding|hold|control(?!\s+(?:of|over)\b))\b", re.IGNORECASE)
+_HOLD_ADVERBS = frozenset({"now", "still", "fully", "effectively", "also", "firmly", "largely",
+                           "jointly", "partly", "partially", "continue", "continues", "to"})
 _ATTEMPT_TO = re.compile(r"\b(?:attack|offensive|assault|operation|attempt|bid|efforts?|push)\s+"
                          r"to\s+$", re.IGNORECASE)
 _REPORTED_ON = re.compile(r"\b(?:reported|said|announced|stated|confirmed)\s+(?:on\s+)?$",
@@ -204,6 +233,54 @@ _DEPLOY = re.compile(
     r"positions?|presence))\b", re.IGNORECASE)
 _SHELL = re.compile(r"\b(?:shell(?:ed|s)?|shelling\s+(?:of\s+)?|bombard(?:ed|s|ing)?|"
                     r"struck|airstrikes?\s+on|strikes?\s+on)\b", re.IGNORECASE)
+
+_ROAD_WORDS = r"(?:\s+(?:strategic\s+|international\s+|main\s+)?(?:highway|road|motorway)s?)?"
+_CORRIDOR_MODIFIER = re.compile(
+    r"(?:\s*[-–/]\s*[\w-]+)?" + _ROAD_WORDS + r"\s+(?:towns?|villages?|city|cities|junction|"
+    r"crossroads|intersection|section|stretch|segment|part|portion|front|axis|area|region|"
+    r"countryside|bridge|checkpoint|crossing)\b", re.IGNORECASE)
+_NAMES_ROAD_AFTER = re.compile(
+    r"(?:\s*[-–]\s*[A-Z][\w’'-]*(?:\s+[a-z]{2,3}-[A-Z][\w’'-]*)?)?\s+(?:international\s+|"
+    r"strategic\s+|main\s+)?(?:highway|motorway|road)\b")
+_STRETCH = re.compile(
+    _ROAD_WORDS + r"\s*,?\s*(?:near|around|between|from|in|inside|outside|through|at|close|"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern|ward)?)\b",
+    re.IGNORECASE)
+_CORRIDOR_PARENS = re.compile(r"^" + _ROAD_WORDS + r"\s*\(([^()]{1,60})\)", re.IGNORECASE)
+_LOCATIVE = re.compile(
+    r"\b(?P<prep>along(?:side)?|on|astride|near|beside|next\s+to|close\s+to|adjacent\s+to|"
+    r"overlook(?:s|ed|ing)?|at\s+the\s+(?:intersection|junction|crossroads)\s+of)\s+"
+    r"(?:(?:the|strategic|key|vital|main|important|international|busy|major)\s+){0,3}$",
+    re.IGNORECASE)
+_LOCATED = re.compile(r"\b(?:located|situated|lies|lie|lying|lay|lays|sits?|sitting|stands?|"
+                      r"standing)\b", re.IGNORECASE)
+_FINITE = re.compile(r"\b(?:was|were|is|are|has|have|had|did|does)\b", re.IGNORECASE)
+_IT_TAKEN = re.compile(
+    r"\b(?:captur(?:ed|es|ing|e)|seiz(?:ed|es|ing|e)|liberat(?:ed|es|ing|e)|"
+    r"recaptur(?:ed|es|ing|e)|retook|retak(?:e|es|ing|en)|took|"
+    r"tak(?:e|es|ing|en)\s+(?:full\s+)?control\s+of)\s+(?P<it>it)\b", re.IGNORECASE)
+_CORRIDOR_CONTROL = re.compile(
+    r"\b(?:(?P<open>(?:re)?open(?:ed|s))|(?P<secure>secur(?:ed|es)(?:\s+(?:full\s+)?control\s+"
+    r"(?:of|over))?))\b", re.IGNORECASE)
+_FIRE_CONTROL = re.compile(
+    r"\b(?:fire\s+control\s+(?:of|over|on)|cut(?:s|ting)?(?:\s+off)?|sever(?:ed|s|ing)?|"
+    r"target(?:ed|s|ing)?)\s+", re.IGNORECASE)
+_PUT_UNDER = re.compile(r"\b(?:put|puts|putting|plac(?:e|ed|es|ing)|br(?:ing|ings|inging|ought)|"
+                        r"took|tak(?:e|es|ing|en)|kept|keep(?:s|ing)?)\s+", re.IGNORECASE)
+_UNDER_FIRE_TAIL = re.compile(
+    _ROAD_WORDS + r"\s+under\s+(?:(?:its|their|the|direct|heavy|artillery|constant)\s+){0,2}"
+    r"fire\b", re.IGNORECASE)
+_UNDER_FIRE = re.compile(
+    r"\b(?:is|are|was|were|remains?|remained|came|comes|come|fell|been)\s+(?:now\s+|still\s+)?"
+    r"under\s+(?:the\s+)?(?:(?:heavy|direct|constant)\s+)?", re.IGNORECASE)
+_FIRE_AFTER_FACTION = re.compile(r"^(?:['’]s?)?\s+(?:\w+\s+)?(?:fire|artillery|shelling)\b",
+                                 re.IGNORECASE)
+_FIRE_OF = re.compile(r"^(?:\w+\s+)?fire(?:\s+control)?\s+(?:of|from|by)\s+(?:the\s+)?",
+                      re.IGNORECASE)
+_WITHIN_RANGE = re.compile(
+    r"\bwithin\s+(?:the\s+)?(?:(?:effective|firing|fire|artillery|rocket|missile|shelling|"
+    r"strike|striking)\s+)?range\s+of\s+(?:the\s+)?|\bwithin\s+(?:the\s+)?(?=\S[^.;]{0,40}?"
+    r"\brange\b)", re.IGNORECASE)
 
 _HEDGE = re.compile(r"\b(?:allegedly|reportedly|according\s+to|claim(?:ed|s)?|purportedly|"
                     r"unconfirmed|it\s+(?:has\s+been|was|is)\s+reported|rumou?red)\b",
@@ -268,11 +345,12 @@ def _sentence_refs(sentence: str, offset: int, mentions: list[Mention], discours
         if offset <= m.start < offset + len(sentence):
             place_id = m.place_id or f"unresolved:{slug(m.surface)}"
             refs.append(_Ref(m.start - offset, m.end - offset, place_id, m.name, m.kind))
+    refs = _mark_modifiers(sentence, sorted(refs, key=lambda r: r.start))
     for match in _ANAPHORA.finditer(sentence):
         if any(r.start <= match.start() < r.end or match.start() <= r.start < match.end()
                for r in refs):
             continue
-        earlier = [r for r in refs if r.end <= match.start()]
+        earlier = [r for r in refs if r.end <= match.start() and not r.modifier]
         target = None
         noun = match.group("noun")
         for ref in reversed(earlier):
@@ -285,15 +363,57 @@ def _sentence_refs(sentence: str, offset: int, mentions: list[Mention], discours
         if target is not None:
             refs.append(_Ref(match.start(), match.end(), target.place_id, target.name,
                              target.kind, anaphor=True))
+    for match in _IT_TAKEN.finditer(sentence):
+        # "reopened the M4 after capturing it": "it" is the corridor just named
+        earlier = [r for r in refs if r.end <= match.start("it") and not r.modifier]
+        if earlier and earlier[-1].kind == "corridor":
+            target = earlier[-1]
+            refs.append(_Ref(match.start("it"), match.end("it"), target.place_id, target.name,
+                             target.kind, anaphor=True))
     return sorted(refs, key=lambda r: r.start)
+
+
+def _mark_modifiers(sentence: str, refs: list[_Ref]) -> list[_Ref]:
+    """Flag mentions that name something else than the place: a corridor used as an adjective
+    ("the M5 town of Saraqib", "the M4 section"), places naming a road ("the Aleppo-Damascus
+    highway") or glossing a corridor ("the M-5 highway (Aleppo-Damascus)")."""
+    glossed: list[tuple[int, int]] = []
+    marked = []
+    for ref in refs:
+        after, before = sentence[ref.end:], sentence[:ref.start]
+        if ref.kind == "corridor":
+            modifier = bool(_CORRIDOR_MODIFIER.match(after))
+            parens = _CORRIDOR_PARENS.match(after)
+            if parens:
+                glossed.append((ref.end + parens.start(1), ref.end + parens.end(1)))
+        else:
+            modifier = bool(_NAMES_ROAD_AFTER.match(after)) or bool(
+                re.search(r"[A-Z][\w’'-]*\s*[-–]\s*$", before)
+                and re.match(r"\s+(?:international\s+|strategic\s+|main\s+)?"
+                             r"(?:highway|motorway|road)\b", after))
+            modifier = modifier or any(a <= ref.start and ref.end <= b for a, b in glossed)
+        marked.append(_Ref(ref.start, ref.end, ref.place_id, ref.name, ref.kind, ref.anaphor,
+                           modifier) if modifier else ref)
+    return marked
+
+
+def _without_modifiers(sentence: str, start: int, end: int, refs: list[_Ref]) -> str:
+    """``sentence[start:end]`` with the text of modifier mentions left out."""
+    parts, position = [], start
+    for ref in refs:
+        if ref.modifier and start <= ref.start and ref.end <= end:
+            parts.append(sentence[position:ref.start])
+            position = ref.end
+    parts.append(sentence[position:end])
+    return "".join(parts)
 
 
 def _objects(sentence: str, position: int, refs: list[_Ref]) -> tuple[list[_Ref], bool]:
     """Places that are the object of a verb ending at ``position`` (a list gives several)."""
-    after = [r for r in refs if r.start >= position]
+    after = [r for r in refs if r.start >= position and not r.modifier]
     if not after:
         return [], False
-    ok, near = _gap_ok(sentence[position:after[0].start])
+    ok, near = _gap_ok(_without_modifiers(sentence, position, after[0].start, refs))
     if not ok:
         return [], False
     chosen = [after[0]]
@@ -305,13 +425,45 @@ def _objects(sentence: str, position: int, refs: list[_Ref]) -> tuple[list[_Ref]
     return chosen, near
 
 
+def _locative_corridor(sentence: str, ref: _Ref) -> re.Match[str] | None:
+    """The "on the" / "along the" / "overlooking the" before a corridor mention, if any."""
+    if ref.kind != "corridor":
+        return None
+    return _LOCATIVE.search(sentence[max(0, ref.start - 60):ref.start])
+
+
+def _stretch(sentence: str, ref: _Ref, action: str) -> bool:
+    """Whether a control claim on a corridor is about a stretch ("the M4 near Ain Issa")."""
+    return action in CONTROL_ACTIONS and bool(_STRETCH.match(sentence[ref.end:]))
+
+
+def _in_stretch(sentence: str, ref: _Ref, refs: list[_Ref]) -> bool:
+    """Whether ``ref`` only bounds a corridor stretch ("the M4 between Tell Tamr and P")."""
+    for corridor in refs:
+        if corridor.kind != "corridor" or corridor.modifier or corridor.end > ref.start:
+            continue
+        between = sentence[corridor.end:ref.start]
+        if _STRETCH.match(between) and not re.search(r"[,;:.()]", between) \
+                and not _FINITE.search(between) and len(re.findall(_WORD, between)) <= 8:
+            return True
+    return False
+
+
 def _subject(sentence: str, position: int, refs: list[_Ref]) -> _Ref | None:
-    """The place a passive verb at ``position`` is about (nearest before it)."""
-    before = [r for r in refs if r.end <= position]
+    """The place a passive verb at ``position`` is about (nearest before it).
+
+    A corridor named as a location ("Saraqib, on the M5, was captured") is not the subject.
+    """
+    before = [r for r in refs if r.end <= position and not r.modifier]
+    skipped = 0  # words of the locative phrases, which do not count as distance
+    while before and (locative := _locative_corridor(sentence, before[-1])):
+        corridor = before.pop()
+        skipped += len(re.findall(_WORD, locative.group(0) + " " + sentence[
+            corridor.start:corridor.end])) + 1
     if not before:
         return None
-    gap = sentence[before[-1].end:position]
-    if len(re.findall(_WORD, gap)) > 6:
+    gap = _without_modifiers(sentence, before[-1].end, position, refs)
+    if len(re.findall(_WORD, gap)) > 6 + skipped or _in_stretch(sentence, before[-1], refs):
         return None
     return before[-1]
 
@@ -322,7 +474,7 @@ def _subjects(sentence: str, position: int, refs: list[_Ref]) -> list[_Ref]:
     if first is None:
         return []
     chosen = [first]
-    for ref in reversed([r for r in refs if r.end <= first.start]):
+    for ref in reversed([r for r in refs if r.end <= first.start and not r.modifier]):
         if _LIST_JOIN.match(sentence[ref.end:chosen[0].start]):
             chosen.insert(0, ref)
         else:
@@ -416,11 +568,18 @@ class _SentenceReader:
         if controller in book and book.by_code[controller].presence_only and action in (
                 "capture", "holds"):
             action = "deployment"
-        if controller is None and action != "contested":
+        if controller is None and action not in ("contested", "along"):
             return
+        if ref.kind == "corridor" and (near or _stretch(self.text, ref, action)):
+            return  # never a reference point ("villages near the M4"), nor a stretch held
         modality = self._modality(trigger[0]) if modality is None else modality
         negated = bool(modality)
-        day, basis, date_text, event = self._date(trigger, negated)
+        if action == "along":  # where a place lies: true as of publication
+            published = self.document.published
+            day, basis, date_text, event = (published, "published" if published else "undated",
+                                            "", None)
+        else:
+            day, basis, date_text, event = self._date(trigger, negated)
         confidence = 0.9
         if self.hedged:
             confidence *= 0.6
@@ -493,7 +652,7 @@ class _SentenceReader:
             if _ATTEMPT_TO.search(self.text[max(0, match.start() - 40):match.start()]):
                 continue  # "an attack to recapture P" is contested, not a capture
             objects, near = _objects(self.text, match.end(), self.refs)
-            if not objects or near:
+            if not objects or near or _UNDER_FIRE_TAIL.match(self.text[objects[-1].end:]):
                 continue
             agent = _agent_before(self.factions, match.start(), self.text)
             if agent is None:
@@ -590,7 +749,8 @@ class _SentenceReader:
         for match in _UNDER_CONTROL.finditer(self.text):
             faction = _faction_after(self.factions, match.end(), within=3)
             subject = _subject(self.text, match.start(), self.refs)
-            if faction is None or subject is None:
+            if faction is None or subject is None or _FIRE_AFTER_FACTION.match(
+                    self.text[faction.end:]):
                 continue
             if once(subject, "holds"):
                 self._emit(subject, action="holds", controller=faction.code,
@@ -602,8 +762,11 @@ class _SentenceReader:
             agent = _agent_before(self.factions, match.start())
             if not objects or near or agent is None:
                 continue
-            if len(re.findall(_WORD, self.text[agent.end:match.start()])) > 4:
+            between = re.findall(_WORD, self.text[agent.end:match.start()].lower())
+            if len(between) > 4:
                 continue
+            if match.group().lower() in ("hold", "control") and not set(between) <= _HOLD_ADVERBS:
+                continue  # "the SDF lost control in P", "government control": not a hold
             for ref in objects:
                 if once(ref, "holds"):
                     self._emit(ref, action="holds", controller=agent.code,
@@ -612,6 +775,9 @@ class _SentenceReader:
 
         self._repelled(once)
         self._contested(once)
+        self._corridor_control(once)
+        self._fire_control(once)
+        self._along(once)
 
         for match in _DEPLOY.finditer(self.text):
             objects, near = _objects(self.text, match.end(), self.refs)
@@ -629,8 +795,9 @@ class _SentenceReader:
             if not objects or agent is None:
                 continue
             for ref in objects:
-                if once(ref, "shelling"):
-                    self._emit(ref, action="shelling", controller=agent.code, previous=None,
+                action = "fire_control" if ref.kind == "corridor" else "shelling"
+                if once(ref, action):
+                    self._emit(ref, action=action, controller=agent.code, previous=None,
                                trigger=(match.start(), match.end()), near=near)
 
         for match in _ATTACK_ON.finditer(self.text):
@@ -657,6 +824,86 @@ class _SentenceReader:
             if objects and not near:
                 found += [(faction, ref) for ref in objects]
         return found
+
+    def _corridor_control(self, once: Callable[[_Ref, str], bool]) -> None:
+        """"X reopened the M5" (holds), "X secured the M5" (capture): said of corridors only."""
+        for match in _CORRIDOR_CONTROL.finditer(self.text):
+            objects, near = _objects(self.text, match.end(), self.refs)
+            agent = _agent_before(self.factions, match.start(), self.text)
+            if near or agent is None:
+                continue
+            if match.group("open") and len(re.findall(_WORD, self.text[agent.end:
+                                                                        match.start()])) > 3:
+                continue  # "Russia and Turkey discussed ... opened": not the opener
+            action = "holds" if match.group("open") else "capture"
+            for ref in objects:
+                if ref.kind == "corridor" and once(ref, action):
+                    self._emit(ref, action=action, controller=agent.code,
+                               previous=self.discourse.holder.get(ref.place_id),
+                               trigger=(match.start(), match.end()))
+
+    def _fire_control(self, once: Callable[[_Ref, str], bool]) -> None:
+        """Who can hit traffic on a corridor: imposed fire control of / cut / put under fire /
+        within range of / under X's fire."""
+        found: list[tuple[_Ref, FactionMention, tuple[int, int]]] = []
+        for match in _FIRE_CONTROL.finditer(self.text):
+            objects, near = _objects(self.text, match.end(), self.refs)
+            agent = _agent_before(self.factions, match.start(), self.text)
+            if agent is not None and not near:
+                found += [(ref, agent, match.span()) for ref in objects]
+        for match in _PUT_UNDER.finditer(self.text):
+            objects, near = _objects(self.text, match.end(), self.refs)
+            agent = _agent_before(self.factions, match.start(), self.text)
+            if objects and agent is not None and not near and _UNDER_FIRE_TAIL.match(
+                    self.text[objects[-1].end:]):
+                found += [(ref, agent, match.span()) for ref in objects]
+        for match in _UNDER_FIRE.finditer(self.text):
+            agent = _faction_after(self.factions, match.end(), within=2)
+            if agent is not None and not _FIRE_AFTER_FACTION.match(self.text[agent.end:]):
+                agent = None
+            fire_of = _FIRE_OF.match(self.text[match.end():])
+            if agent is None and fire_of:
+                agent = _faction_after(self.factions, match.end() + fire_of.end(), within=2)
+            subject = _subject(self.text, match.start(), self.refs)
+            if agent is not None and subject is not None:
+                found.append((subject, agent, match.span()))
+        for match in _WITHIN_RANGE.finditer(self.text):
+            agent = _faction_after(self.factions, match.end(), within=2)
+            subject = _subject(self.text, match.start(), self.refs)
+            if agent is not None and subject is not None:
+                found.append((subject, agent, match.span()))
+        for ref, agent, trigger in found:
+            if ref.kind == "corridor" and once(ref, "fire_control"):
+                self._emit(ref, action="fire_control", controller=agent.code, previous=None,
+                           trigger=trigger)
+
+    def _along(self, once: Callable[[_Ref, str], bool]) -> None:
+        """Places said to lie on a corridor: "located ... along the M4", "overlook the M4",
+        "lies on the M4", "Saraqib, on the M5," (no controller: ``along``)."""
+        for ref in self.refs:
+            locative = _locative_corridor(self.text, ref)
+            if locative is None or ref.modifier:
+                continue
+            start = max(0, ref.start - 60) + locative.start()
+            prep = locative.group("prep").lower()
+            trigger = (start, ref.end)
+            if not prep.startswith(("overlook", "at")):
+                clause = self.text[max(0, start - 100):start]
+                verbs = list(_LOCATED.finditer(clause))
+                between = clause[verbs[-1].end():] if verbs else ""
+                apposition = re.search(r",\s*$", clause) and any(
+                    r.end <= start and not r.modifier and r.kind != "corridor"
+                    and not self.text[r.end:start].strip(" ,") for r in self.refs)
+                if verbs and not re.search(r"[.;:]", between) and not _FINITE.search(between) \
+                        and len(re.findall(_WORD, between)) <= 12:
+                    trigger = (start - len(clause) + verbs[-1].start(), ref.end)
+                elif not (apposition and prep in ("on", "along", "astride")):
+                    continue
+            objects, _ = _objects(self.text, start + len(locative.group("prep")), self.refs)
+            for corridor in objects or [ref]:
+                if corridor.kind == "corridor" and once(corridor, "along"):
+                    self._emit(corridor, action="along", controller=None, previous=None,
+                               trigger=trigger)
 
     def _repelled(self, once) -> None:
         for match in _REPEL.finditer(self.text):
@@ -740,15 +987,15 @@ def extract_claims(document: Document, mentions: list[Mention], factions: Factio
         reader = _SentenceReader(
             document=document, text=sentence, offset=start, refs=refs,
             factions=named, faction_book=factions, discourse=discourse, dates=dates)
-        # Every claim needs a faction, except clashes and withdrawals (whose side is inferred);
-        # attacks are remembered for "the attack".
+        # Every claim needs a faction, except clashes and withdrawals (whose side is inferred)
+        # and places along a corridor; attacks are remembered for "the attack".
         if named or _CLASHES.search(sentence) or _ATTACK_ON.search(sentence) \
-                or _WITHDRAW.search(sentence):
+                or _WITHDRAW.search(sentence) or any(r.kind == "corridor" for r in refs):
             claims += reader.read()
         told = [d for d in dates if d.basis in ("explicit", "relative") and (
             d in reader.used_dates or d.start < len(sentence) / 2
             or _REPORTED_ON.search(sentence[:d.start]))]
         if told:
             discourse.narrative = told[-1]
-        discourse.refs += refs
+        discourse.refs += [r for r in refs if not r.modifier]
     return claims

@@ -34,6 +34,9 @@ from geo.models import Document, Mention
 from geo.names import name_key, same_name
 from geo.places import geocode_document
 
+UNSCORED_CLASSES = frozenset({"contact", "location"})
+"""Action classes the gold annotations do not code: left out of claim scoring on both sides."""
+
 
 @dataclass(frozen=True)
 class GoldArticle:
@@ -209,17 +212,19 @@ def score_claims(articles: list[GoldArticle], gazetteer: Gazetteer, factions: Fa
     A gold claim is found when some extracted claim of its article has the same place
     (spelling variants allowed), the same controller and the same action class (see
     `geo.claims.ACTION_CLASSES`). Precision counts the extracted claims that match some
-    gold claim. Contact claims (shelling, attack) are left out on both sides: the gold
-    annotations do not code them. Among found gold claims, the date is right when a matching
-    claim has the gold date, its ``date_alt``, or a day inside its ``date_range``; negation
-    and hedging are right when a matching claim has the same flag.
+    gold claim. Contact claims (shelling, attack, fire_control) and location claims (along a
+    corridor) are left out on both sides (`UNSCORED_CLASSES`): they say nothing about who
+    holds a place, and the gold annotations do not code them. Among found gold claims, the
+    date is right when a matching claim has the gold date, its ``date_alt``, or a day inside
+    its ``date_range``; negation and hedging are right when a matching claim has the same
+    flag.
     """
     totals = Counter()
     misses, false_positives, wrong_dates = [], [], []
     for article in articles:
         mentions = geocode_document(article.document, gazetteer)
         extracted = [c for c in extract_claims(article.document, mentions, factions)
-                     if c.action_class != "contact"]
+                     if c.action_class not in UNSCORED_CLASSES]
 
         def matches(gold: dict[str, Any], claim: Claim) -> bool:
             return (_same_place(gold["place"], claim) and claim.controller == gold["controller"]
