@@ -1,25 +1,54 @@
-"""frontline map: ``streamlit run app.py``. A thin shell over the ``geo`` package."""
+"""frontline map: ``streamlit run app.py``. A thin shell over the ``geo`` package.
+
+The store (``FRONTLINE_DB``, default ``data/frontline.db``) is what the map shows; an empty
+store is first filled from ``FRONTLINE_CORPUS`` (default ``seeds``).
+"""
 
 from __future__ import annotations
 
-import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pydeck as pdk
 import streamlit as st
 
-from geo.claims import extract_claims
-from geo.export import feature_collection
+from geo.export import snapshot_zip
 from geo.factions import Factions, load_factions
 from geo.gazetteer import Gazetteer, load_gazetteer
-from geo.mapview import build_deck, legend_html
-from geo.places import geocode_corpus, places_frame
+from geo.layers import War, layers_on, load_war, summary
+from geo.mapview import WAR_LAYERS, build_war_deck, hex_colour, war_legend_html
+from geo.panels import (
+    CLAIM_STATUSES,
+    area_history,
+    changes_between,
+    claims_table,
+    corridor_figures,
+    faction_figures,
+    place_history,
+    unresolved_places,
+)
+from geo.pipeline import ingest
+from geo.store import Store, default_path
 from geo.theater import load_theater
+from geo.uploads import save_uploads
+from geo.viewstate import (
+    MODES,
+    SPEEDS,
+    View,
+    parse_view,
+    previous_step,
+    step,
+    timeline,
+    view_query,
+)
 
 st.set_page_config(page_title="frontline", page_icon="🗺️", layout="wide")
 
 CORPUS = os.environ.get("FRONTLINE_CORPUS", "seeds")
+DB = str(default_path())
+UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl"]
 
 
 @st.cache_resource
@@ -34,72 +63,218 @@ def factions() -> Factions:
     return load_factions()
 
 
-@st.cache_data(show_spinner="Reading the articles…")
-def corpus_layers(corpus: str) -> dict:
-    """Places and control claims of a corpus folder as plain data (cached per folder)."""
-    places = geocode_corpus([Path(corpus)], gazetteer())
-    frame = places_frame(places.resolved, gazetteer())
-    claims = [
-        {"date": c.event_date, "place": c.place_name, "controller": c.controller or "",
-         "action": c.action,
-         "flags": " ".join(f for f, on in (("hedged", c.hedged), ("negated", c.negated),
-                                           ("near", c.near_place)) if on),
-         "evidence": c.evidence, "file": Path(document.path).name, "source": document.url}
-        for document, mentions in places.results
-        for c in extract_claims(document, mentions, factions())
-    ]
-    unresolved = [{"name": r.name, "kind": r.kind, "named as": "; ".join(r.surfaces),
-                   "files": "; ".join(dict.fromkeys(Path(o.path).name for o in r.occurrences)),
-                   "evidence": r.occurrences[0].sentence} for r in places.unresolved]
-    return {"frame": frame, "documents": len(places.results), "unresolved": unresolved,
-            "claims": sorted(claims, key=lambda c: (str(c["date"]), c["place"])),
-            "failures": [f.message for f in places.failures]}
+def store_stamp(db: str) -> tuple:
+    """What the store holds now (the cache key of everything read from it)."""
+    with Store(db) as store:
+        return store.stamp()
 
 
-data = corpus_layers(CORPUS)
-frame = data["frame"]
-theater = load_theater()
+@st.cache_resource(max_entries=2)
+def war(db: str, stamp: tuple) -> War:
+    """Claims, baseline and overrides of the store; layers are cached per date inside."""
+    with Store(db) as store:
+        return load_war(store, gazetteer(), factions(), load_theater())
+
+
+@st.cache_data(max_entries=2)
+def unresolved(db: str, stamp: tuple) -> pd.DataFrame:
+    """Names no gazetteer knows, from the stored mentions."""
+    with Store(db) as store:
+        return unresolved_places(store.mentions(), store.documents())
+
+
+def run_ingest(paths: list[Path], defaults: dict[str, str] | None = None) -> None:
+    """Ingest files into the store with a progress bar; report what failed."""
+    bar = st.progress(0.0, text="Reading the articles…")
+
+    def progress(done: int, total: int, path: str) -> None:
+        bar.progress(min(1.0, done / max(total, 1)),
+                     text=f"{done}/{total}: {Path(path.split(':')[0]).name}")
+
+    with Store(DB) as store:
+        report = ingest(paths, store, gazetteer(), factions(), progress=progress,
+                        defaults=defaults)
+    bar.empty()
+    st.session_state["ingest_report"] = (
+        f"{report.documents} articles read ({report.new} new, {report.replaced} replaced, "
+        f"{report.unchanged} unchanged), {report.claims} claims, "
+        f"{len(report.unresolved)} unresolved names",
+        [f.message for f in report.failures] + report.date_errors)
+
+
+# ------------------------------------------------------------------ data
+if store_stamp(DB)[0] == 0:
+    if Path(CORPUS).is_dir():
+        run_ingest([Path(CORPUS)])
+    else:
+        st.warning(f"`{CORPUS}`: no such folder to read articles from. Fix: set "
+                   "FRONTLINE_CORPUS to a folder of articles, or add articles in the sidebar.")
+stamp = store_stamp(DB)
+WAR = war(DB, stamp)
+theater = WAR.theater
 
 st.title("frontline")
-st.caption(f"Places named in the articles of `{CORPUS}` ({theater.name} theater). "
-           "Hover a place for the names used and the articles that name it.")
-cols = st.columns(4)
-cols[0].metric("Articles", data["documents"])
-cols[1].metric("Places", int((~frame["kind"].isin(["governorate", "corridor"])).sum()))
-cols[2].metric("Areas and corridors", int(frame["kind"].isin(["governorate", "corridor"]).sum()))
-cols[3].metric("Unresolved names", len(data["unresolved"]))
+with st.sidebar:
+    st.header("View")
+    mode = st.radio("Steps", MODES, key="mode", horizontal=True,
+                    format_func=lambda m: {"claims": "claim dates", "daily": "every day"}[m])
+    speed = st.select_slider("Play speed", list(SPEEDS), value="normal", key="speed")
+    steps = timeline(WAR.dates(), mode)
+    if "view" not in st.session_state and steps:
+        st.session_state["view"] = parse_view(st.query_params.to_dict(), steps)
+    shown = st.multiselect("Layers", WAR_LAYERS, key="layers",
+                           default=list(st.session_state["view"].layers) if steps else
+                           list(WAR_LAYERS))
+    st.header("Add articles")
+    with st.form("upload", clear_on_submit=True):
+        files = st.file_uploader("Articles (.txt, .md, .html, .jsonl)", type=UPLOAD_TYPES,
+                                 accept_multiple_files=True)
+        published = st.date_input("Publication date (for files that give none)", value=None)
+        if st.form_submit_button("Ingest") and files:
+            saved, refused = save_uploads([(f.name, f.getvalue()) for f in files])
+            run_ingest(saved, {"published": published.isoformat()} if published else None)
+            if refused:
+                st.session_state["ingest_report"] = (
+                    st.session_state["ingest_report"][0],
+                    refused + st.session_state["ingest_report"][1])
+            st.rerun()
+    if "ingest_report" in st.session_state:
+        done, problems = st.session_state["ingest_report"]
+        st.success(done)
+        for problem in problems:
+            st.error(problem)
+    st.caption(f"Store `{DB}`: {stamp[0]} articles, {stamp[2]} claims.")
 
-if data["documents"] == 0 and not data["failures"]:
-    st.warning(f"No articles in `{CORPUS}`. Put .txt, .md, .html or .jsonl files there, or set "
-               "FRONTLINE_CORPUS to a folder that has some.")
-for message in data["failures"]:
-    st.error(message)
+if not steps:
+    st.info(f"No dated claims yet. Add articles in the sidebar, or put some in `{CORPUS}` "
+            "and restart.")
+    st.stop()
 
-# st.pydeck_chart escapes tooltip values itself (see geo.mapview.build_deck).
-st.pydeck_chart(build_deck(frame, theater, escape_tooltips=False), height=620)
-st.markdown(legend_html(), unsafe_allow_html=True)
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("Places")
-    table = pd.DataFrame(frame.drop(columns="geometry"))
-    st.dataframe(table[["name", "kind", "lat", "lon", "surfaces", "files", "mentions",
-                        "source_url"]], hide_index=True, width="stretch")
-    st.download_button("Download places (GeoJSON)",
-                       data=json.dumps(feature_collection(frame), ensure_ascii=False),
-                       file_name="places.geojson", mime="application/geo+json")
-with right:
-    st.subheader("Unresolved names")
-    st.caption("Named in the articles but not in any gazetteer: not placed on the map, never "
-               "guessed. Add them to the overrides CSV with a source to place them.")
-    st.dataframe(pd.DataFrame(data["unresolved"],
-                              columns=["name", "kind", "named as", "files", "evidence"]),
-                 hide_index=True, width="stretch")
+def _play(playing: bool) -> None:
+    st.session_state["playing"] = playing
+    if playing and st.session_state.get("_shown_day") == steps[-1]:
+        st.session_state["day_slider"] = steps[0]  # play again from the first date
 
-st.subheader("Control claims")
-st.caption("Who holds which place, since when, on what evidence. Negated claims (failed, "
-           "prevented, refused) are listed but never change control; hedged ones are "
-           "reported, not confirmed.")
-st.dataframe(pd.DataFrame(data["claims"], columns=["date", "place", "controller", "action",
-                                                   "flags", "evidence", "file", "source"]),
-             hide_index=True, width="stretch")
+
+playing = bool(st.session_state.get("playing"))
+
+
+def _pick_day() -> date:
+    """The date to show in this run: moved by the user, stepped by the player, or kept."""
+    view: View = st.session_state["view"]
+    day = view.day if view.day in steps else step(steps, min(view.day, steps[-1]), 0)
+    moved = st.session_state.get("day_slider")
+    if moved is not None and moved in steps and moved != st.session_state.get("_shown_day"):
+        return moved  # the user moved the slider
+    if st.session_state.get("playing") and st.session_state.get("_shown_day") == day:
+        return step(steps, day, 1)  # a tick of the player
+    return day
+
+
+@st.fragment(run_every=SPEEDS[speed] if playing else None)
+def war_on_a_date() -> None:
+    """The map, the date controls and everything that depends on the date (reruns alone)."""
+    if bool(st.session_state.get("playing")) != playing:
+        st.rerun()  # play/pause changes the fragment's timer: rerun the whole app
+    day = _pick_day()
+    if st.session_state.get("playing") and day == steps[-1]:
+        st.session_state["playing"] = False  # the last date: stop after showing it
+    back, play, forward, slider = st.columns([1, 1, 1, 9], vertical_alignment="bottom")
+    if back.button("◀", key="back", help="previous step", width="stretch"):
+        day = step(steps, day, -1)
+    if forward.button("▶", key="forward", help="next step", width="stretch"):
+        day = step(steps, day, 1)
+    if st.session_state.get("playing"):
+        play.button("⏸ Pause", key="pause", on_click=_play, args=(False,), width="stretch")
+    else:
+        play.button("⏵ Play", key="play", on_click=_play, args=(True,), width="stretch")
+    st.session_state["day_slider"] = day
+    day = slider.select_slider("Date", options=steps, key="day_slider",
+                               format_func=date.isoformat)
+    st.session_state["_shown_day"] = day
+    view = st.session_state["view"]
+    view = View(day=day, layers=tuple(n for n in WAR_LAYERS if n in shown), mode=mode,
+                lat=view.lat, lon=view.lon, zoom=view.zoom)
+    st.session_state["view"] = view
+    st.query_params.from_dict(view_query(view))
+
+    layers = layers_on(WAR, day)
+    before = previous_step(steps, day)
+    viewport = (pdk.ViewState(latitude=view.lat, longitude=view.lon, zoom=view.zoom or 8)
+                if view.lat is not None and view.lon is not None else None)
+    # st.pydeck_chart escapes tooltip values itself (see geo.mapview.build_deck).
+    deck = build_war_deck(layers, theater, WAR.factions, show=view.layers,
+                          claims_since=before.isoformat() if before else None,
+                          view=viewport, escape_tooltips=False)
+    event = st.pydeck_chart(deck, height=600, key="map", on_select="rerun",
+                            selection_mode="single-object")
+    codes = sorted(set(layers["areas"]["controller"]) | set(layers["places"]["controller"]
+                                                            .dropna()))
+    st.markdown(war_legend_html(WAR.factions, codes, theater.fire_range_km),
+                unsafe_allow_html=True)
+    picked = (event.selection.get("objects", {}).get("places") or [] if event else [])
+    if picked:
+        st.session_state["place"] = picked[0].get("place_id")
+
+    figures = faction_figures(WAR, day, before)
+    st.subheader(f"{day.isoformat()}" + (f" (since {before.isoformat()})" if before else ""))
+    for chunk in range(0, len(figures), 4):
+        columns = st.columns(4)
+        for column, row in zip(columns, figures.iloc[chunk:chunk + 4].itertuples(),
+                               strict=False):
+            delta = (None if row.area_km2_change is None or pd.isna(row.area_km2_change)
+                     else f"{row.area_km2_change:+,.0f} km²")
+            column.metric(row.label, f"{row.area_km2:,.0f} km²", delta=delta)
+            corridor = ", ".join(f"{ref} {getattr(row, f'{ref}_km'):,.1f} km"
+                                 for ref in WAR.corridors["ref"])
+            column.caption(f"{row.places:.0f} places; {corridor}")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Corridors**")
+        st.dataframe(corridor_figures(WAR, day), hide_index=True, width="stretch",
+                     column_config={"share": st.column_config.ProgressColumn(
+                         "share", format="percent", min_value=0.0, max_value=1.0)})
+    with right:
+        st.markdown("**Changed hands since the previous step**")
+        st.dataframe(changes_between(WAR, before, day), hide_index=True, width="stretch",
+                     column_config={"source": st.column_config.LinkColumn("source")})
+    place_id = st.session_state.get("place")
+    if place_id:
+        place = WAR.gazetteer.places.get(place_id)
+        name = place.name if place else WAR.extra_places.get(place_id, (place_id,))[0]
+        st.markdown(f"**Control history of {name}** (click another place to change)")
+        st.dataframe(place_history(WAR, place_id), hide_index=True, width="stretch",
+                     column_config={"source": st.column_config.LinkColumn("source")})
+    st.subheader("Claims")
+    st.caption("Who holds which place, since when, on what evidence, up to the selected date. "
+               "Negated claims (failed, prevented, refused) never change control; hedged ones are "
+               "reported, not confirmed.")
+    f1, f2, f3 = st.columns(3)
+    place_filter = f1.text_input("Place (any spelling part)", key="claim_place")
+    faction_filter = f2.multiselect("Controller", [f.code for f in WAR.factions],
+                                    key="claim_factions")
+    status_filter = f3.multiselect("Status", CLAIM_STATUSES, key="claim_statuses")
+    st.dataframe(claims_table(WAR, day, place=place_filter,
+                              factions=faction_filter, statuses=status_filter),
+                 hide_index=True, width="stretch",
+                 column_config={"source": st.column_config.LinkColumn("source")})
+    st.download_button(
+        "Download this date (GeoJSON layers, zip)", key="download_zip",
+        data=lambda: snapshot_zip(layers, summary(WAR, layers, day)),
+        file_name=f"frontline-{day.isoformat()}.zip", mime="application/zip",
+        on_click="ignore")
+
+
+war_on_a_date()
+
+st.subheader("Area per faction over time (km²)")
+history = area_history(WAR)
+if len(history):
+    st.line_chart(history, color=[hex_colour(WAR.factions, c) for c in history.columns],
+                  height=260)
+
+st.subheader("Unresolved names")
+st.caption("Named in the articles but in no gazetteer: not on the map, never guessed. Add them "
+           "to the overrides CSV with a source to place them.")
+st.dataframe(unresolved(DB, stamp), hide_index=True, width="stretch")

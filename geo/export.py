@@ -129,3 +129,17 @@ def export_layers(per_date: dict[str, dict[str, gpd.GeoDataFrame]], out: Path, *
     else:
         raise ValueError(f"unknown export format {fmt!r}: use geojson, gpkg or parquet")
     return written
+
+
+def snapshot_zip(layers: dict[str, gpd.GeoDataFrame], summary: dict[str, Any]) -> bytes:
+    """A snapshot as one zip: ``<layer>.geojson`` per layer and ``summary.json``."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in layers.items():
+            archive.writestr(f"{name}.geojson", json.dumps(feature_collection(frame),
+                                                           ensure_ascii=False, indent=1))
+        archive.writestr("summary.json", json.dumps(summary, ensure_ascii=False, indent=1))
+    return buffer.getvalue()

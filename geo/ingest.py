@@ -183,8 +183,8 @@ def _read_html(data: bytes, path: Path) -> tuple[str, dict[str, str]]:
     return result["text"], meta
 
 
-def _read_jsonl(path: Path, data: bytes, manifest_row: dict[str, str]
-                ) -> Iterator[Document | IngestFailure]:
+def _read_jsonl(path: Path, data: bytes, manifest_row: dict[str, str],
+                defaults: dict[str, str]) -> Iterator[Document | IngestFailure]:
     for line_no, line in enumerate(decode(data, path=path).split("\n"), start=1):
         if not line.strip():
             continue
@@ -195,7 +195,8 @@ def _read_jsonl(path: Path, data: bytes, manifest_row: dict[str, str]
                 raise InputError(path, "no string field 'text'",
                                  'write one JSON object per line: {"text": ..., "published": ...}',
                                  line=line_no)
-            meta = _merge({k: str(record.get(k) or "") for k in META_FIELDS}, manifest_row)
+            meta = _merge(defaults, {k: str(record.get(k) or "") for k in META_FIELDS},
+                          manifest_row)
             yield make_document(text=record["text"], path=where, meta=meta, basis="jsonl",
                                 title_in_text=False)
         except json.JSONDecodeError as exc:
@@ -205,9 +206,14 @@ def _read_jsonl(path: Path, data: bytes, manifest_row: dict[str, str]
             yield IngestFailure(where, str(exc))
 
 
-def read_file(path: Path, *, manifest: dict[str, dict[str, str]] | None = None
-              ) -> Iterator[Document | IngestFailure]:
-    """Read one article file (several documents for ``.jsonl``)."""
+def read_file(path: Path, *, manifest: dict[str, dict[str, str]] | None = None,
+              defaults: dict[str, str] | None = None) -> Iterator[Document | IngestFailure]:
+    """Read one article file (several documents for ``.jsonl``).
+
+    ``defaults`` (e.g. a publication date given with an upload) fill the metadata the file
+    itself, its HTML or front matter and the manifest leave empty.
+    """
+    defaults = defaults or {}
     manifest = read_manifest(path.parent) if manifest is None else manifest
     row = manifest.get(path.name, {})
     suffix = path.suffix.lower()
@@ -217,16 +223,16 @@ def read_file(path: Path, *, manifest: dict[str, dict[str, str]] | None = None
                              f"use one of {sorted(SUPPORTED)}")
         data = path.read_bytes()
         if suffix in JSONL_SUFFIXES:
-            yield from _read_jsonl(path, data, row)
+            yield from _read_jsonl(path, data, row, defaults)
             return
         if suffix in HTML_SUFFIXES:
             text, page_meta = _read_html(data, path)
-            meta = _merge(page_meta, row)
+            meta = _merge(defaults, page_meta, row)
             yield make_document(text=text, path=str(path), meta=meta,
                                 basis="manifest" if row else "html", title_in_text=False)
             return
         front, text = _front_matter(decode(data, path=path))
-        meta = _merge(front, row)
+        meta = _merge(defaults, front, row)
         basis = "manifest" if row else ("front matter" if front else "none")
         yield make_document(text=text, path=str(path), meta=meta, basis=basis)
     except InputError as exc:
@@ -247,8 +253,11 @@ def iter_paths(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def read_documents(paths: Iterable[Path | str]) -> Iterator[Document | IngestFailure]:
+def read_documents(paths: Iterable[Path | str], *, defaults: dict[str, str] | None = None
+                   ) -> Iterator[Document | IngestFailure]:
     """Read every article under ``paths``; failures are yielded, never raised.
+
+    ``defaults``: metadata for files that give none of their own (see `read_file`).
 
     Notes
     -----
@@ -268,4 +277,4 @@ def read_documents(paths: Iterable[Path | str]) -> Iterator[Document | IngestFai
             except InputError as exc:
                 manifests[folder] = {}
                 yield IngestFailure(str(folder / MANIFEST), str(exc))
-        yield from read_file(path, manifest=manifests[folder])
+        yield from read_file(path, manifest=manifests[folder], defaults=defaults)

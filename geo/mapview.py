@@ -186,3 +186,234 @@ def build_deck(places: gpd.GeoDataFrame, theater: Theater, *, basemap: str | Non
                  "style": {"backgroundColor": "white", "color": "#222", "fontSize": "12px",
                            "maxWidth": "360px"}},
     )
+
+
+# ---------------------------------------------------------------- the war on a date
+
+WAR_LAYERS = ("areas", "frontlines", "corridors", "places", "claims", "labels")
+"""Layer names of the control map, in drawing order (the boundary is always drawn)."""
+STATUS_ALPHA = {"confirmed": 255, "reported": 150, "contested": 255, "stale": 70}
+"""Point opacity by control status (contested points get a hatched look: white fill)."""
+UNKNOWN_COLOUR = [150, 150, 150]
+FRONTLINE_COLOUR = [220, 20, 20]
+FIRE_COLOUR = [255, 120, 0]
+CLAIM_COLOUR = [20, 20, 20]
+
+WAR_TOOLTIP_HTML = (
+    "<b>{tip_title}</b><br/>{tip_line}<br/><small>{tip_detail}</small>"
+    "<br/><small><i>{tip_evidence}</i></small><br/><small>{tip_source}</small>"
+)
+_TIP_KEYS = ("tip_title", "tip_line", "tip_detail", "tip_evidence", "tip_source")
+
+
+def _tip(escaped: bool, **fields: object) -> dict[str, str]:
+    """The tooltip fields of one feature: every key present (deck.gl leaves a missing one
+    as its placeholder), article text escaped unless the renderer escapes."""
+    out = {}
+    for key in _TIP_KEYS:
+        value = fields.get(key)
+        text = "" if value is None or value != value else str(value)  # None and NaN
+        out[key] = escape(text) if escaped else text
+    return out
+
+
+def _colour(factions: Any, code: object) -> list[int]:
+    faction = factions.by_code.get(str(code)) if code else None
+    return list(faction.colour) if faction is not None else list(UNKNOWN_COLOUR)
+
+
+def hex_colour(factions: Any, code: object) -> str:
+    """A faction's colour as ``#rrggbb`` (grey when unknown), for charts."""
+    red, green, blue = _colour(factions, code)[:3]
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+def _faction_label(factions: Any, code: object) -> str:
+    faction = factions.by_code.get(str(code)) if code else None
+    return f"{faction.label} ({faction.code})" if faction is not None else "unknown"
+
+
+def _coords(line: BaseGeometry) -> Iterable[list[list[float]]]:
+    for part in getattr(line, "geoms", [line]):
+        yield [[round(x, 5), round(y, 5)] for x, y in part.coords]
+
+
+def _source(file: object, url: object) -> str:
+    file, url = ("" if v is None or v != v else str(v) for v in (file, url))
+    return " ".join(p for p in (file, url) if p)
+
+
+def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
+               show: Iterable[str] = WAR_LAYERS, claims_since: str | None = None,
+               escape_tooltips: bool = True) -> list[pdk.Layer]:
+    """pydeck layers of one date (`geo.layers.layers_on`): control areas, frontlines,
+    corridor stretches by holder (fire-exposed ones with an orange halo), places by
+    controller (opacity by status), claim markers, labels.
+
+    Parameters
+    ----------
+    layers
+        The layers of the date.
+    factions
+        Colours and labels (`geo.factions.Factions`).
+    show
+        Which of `WAR_LAYERS` to draw.
+    claims_since
+        ISO date: claim markers are the claims dated after it (up to the date), i.e. what
+        happened since the previous step; None marks the claims of the date itself.
+    escape_tooltips
+        See `build_deck`.
+    """
+    show = set(show)
+    out: list[pdk.Layer] = []
+    esc = escape_tooltips
+    if "areas" in show:
+        polygons = []
+        for row in layers["areas"].itertuples():
+            tip = _tip(esc, tip_title=_faction_label(factions, row.controller),
+                       tip_line=f"control area {row.area_km2:,.0f} km²",
+                       tip_detail=f"from {row.places} places")
+            for ring in _rings(row.geometry):
+                polygons.append({"polygon": ring, "colour": _colour(factions, row.controller),
+                                 **tip})
+        out.append(pdk.Layer("PolygonLayer", id="areas", data=polygons, get_polygon="polygon",
+                             filled=True, stroked=True,
+                             get_fill_color="[colour[0], colour[1], colour[2], 70]",
+                             get_line_color="[colour[0], colour[1], colour[2], 160]",
+                             line_width_min_pixels=1, pickable=True))
+    if "frontlines" in show:
+        paths = []
+        for row in layers["frontlines"].itertuples():
+            tip = _tip(esc, tip_title="frontline",
+                       tip_line=f"{_faction_label(factions, row.side_a)} / "
+                                f"{_faction_label(factions, row.side_b)}",
+                       tip_detail=f"{row.length_km:,.1f} km")
+            paths += [{"path": p, **tip} for p in _coords(row.geometry)]
+        out.append(pdk.Layer("PathLayer", id="frontlines", data=paths, get_path="path",
+                             get_color=[*FRONTLINE_COLOUR, 230], width_min_pixels=3,
+                             pickable=True))
+    if "corridors" in show and "corridors" in layers:
+        stretches, fire = [], []
+        for row in layers["corridors"].itertuples():
+            holder = None if row.holder == "unknown" else row.holder
+            exposed = f"under fire from {row.exposed_by}" if row.fire_exposed else \
+                "out of fire range"
+            tip = _tip(esc, tip_title=f"{row.ref}: km {row.from_km:,.1f}-{row.to_km:,.1f}",
+                       tip_line=f"held by {_faction_label(factions, holder)}",
+                       tip_detail=f"{row.length_km:,.1f} km, {exposed}")
+            for path in _coords(row.geometry):
+                stretches.append({"path": path, "colour": _colour(factions, holder), **tip})
+                if row.fire_exposed:
+                    fire.append({"path": path, **tip})
+        out.append(pdk.Layer("PathLayer", id="fire", data=fire, get_path="path",
+                             get_color=[*FIRE_COLOUR, 200], width_min_pixels=11,
+                             pickable=True))
+        out.append(pdk.Layer("PathLayer", id="corridors", data=stretches, get_path="path",
+                             get_color="colour", width_min_pixels=4, pickable=True))
+    places = layers["places"]
+    points = [row for row in places.itertuples() if row.geometry is not None
+              and row.geometry.geom_type == "Point"]
+    if "places" in show:
+        data = []
+        for row in points:
+            status = str(row.status)
+            colour = _colour(factions, row.controller)
+            fill = [255, 255, 255, 255] if status == "contested" else [
+                *colour, STATUS_ALPHA.get(status, 255)]
+            since = f" since {row.since}" if row.since is not None and row.since == row.since \
+                else ""
+            data.append({
+                "place_id": row.place_id, "position": [row.geometry.x, row.geometry.y],
+                "radius": _RADIUS_M.get(row.kind, 2000), "fill": fill,
+                "line": [*colour, 255],
+                **_tip(esc, tip_title=row.name,
+                       tip_line=f"{_faction_label(factions, row.controller)}, {status}{since}",
+                       tip_detail=f"{row.kind}; last evidence {row.last_date}; "
+                                  f"{row.supporting_claims} supporting claims",
+                       tip_evidence=row.last_evidence,
+                       tip_source=_source(row.last_file, row.last_source)),
+            })
+        out.append(pdk.Layer("ScatterplotLayer", id="places", data=data,
+                             get_position="position", get_radius="radius",
+                             radius_min_pixels=5, radius_max_pixels=30, get_fill_color="fill",
+                             get_line_color="line", stroked=True, line_width_min_pixels=2,
+                             pickable=True, auto_highlight=True))
+    if "claims" in show:
+        claims = layers["claims"]
+        day = str(claims["date"].max()) if len(claims) else ""
+        recent = claims[(claims["date"] > claims_since) if claims_since else
+                        (claims["date"] == day)] if len(claims) else claims
+        data = []
+        for row in recent.itertuples():
+            if row.geometry is None or row.geometry.geom_type != "Point":
+                continue  # claims on a corridor are drawn by the corridor layer
+            flags = ", ".join(f for f, on in (("hedged", row.hedged), ("negated", row.negated),
+                                              ("near", row.near_place)) if on)
+            data.append({
+                "position": [row.geometry.x, row.geometry.y],
+                "colour": _colour(factions, row.controller),
+                **_tip(esc, tip_title=f"claim: {row.action} {row.place}",
+                       tip_line=f"{_faction_label(factions, row.controller)} on {row.date}"
+                                + (f" ({flags})" if flags else ""),
+                       tip_detail=f"confidence {row.confidence:.2f}",
+                       tip_evidence=row.evidence, tip_source=_source(row.file, row.source)),
+            })
+        out.append(pdk.Layer("ScatterplotLayer", id="claims", data=data,
+                             get_position="position", get_radius=9000, radius_min_pixels=9,
+                             radius_max_pixels=40, filled=False, stroked=True,
+                             get_line_color="colour", line_width_min_pixels=2, pickable=True))
+    if "labels" in show:
+        labels = [{"position": [row.geometry.x, row.geometry.y], "label": _label(row.name)}
+                  for row in points]
+        out.append(pdk.Layer("TextLayer", id="labels", data=labels, get_position="position",
+                             get_text="label", get_size=13, get_color=[30, 30, 30, 230],
+                             get_pixel_offset=[0, -12],
+                             get_text_anchor=pdk.types.String("middle"),
+                             get_alignment_baseline=pdk.types.String("bottom"),
+                             font_family=pdk.types.String("Helvetica, Arial, sans-serif"),
+                             font_settings={"sdf": True}, outline_width=4,
+                             outline_color=[255, 255, 255, 230], pickable=False))
+    return out
+
+
+def build_war_deck(layers: dict[str, gpd.GeoDataFrame], theater: Theater, factions: Any, *,
+                   show: Iterable[str] = WAR_LAYERS, claims_since: str | None = None,
+                   view: pdk.ViewState | None = None, basemap: str | None = None,
+                   escape_tooltips: bool = True) -> pdk.Deck:
+    """The pydeck Deck of the war on one date (see `war_layers`; offline unless
+    ``basemap``; ``view`` defaults to the whole theater)."""
+    style = {"map_style": basemap, "map_provider": "carto"} if basemap else {"map_provider": None}
+    return pdk.Deck(
+        layers=[boundary_layer(theater),
+                *war_layers(layers, factions, show=show, claims_since=claims_since,
+                            escape_tooltips=escape_tooltips)],
+        initial_view_state=view or view_for(theater),
+        **style,
+        tooltip={"html": WAR_TOOLTIP_HTML,
+                 "style": {"backgroundColor": "white", "color": "#222", "fontSize": "12px",
+                           "maxWidth": "380px"}},
+    )
+
+
+def war_legend_html(factions: Any, codes: Iterable[str], fire_range_km: float) -> str:
+    """HTML legend of the control map: the factions shown, statuses and line styles.
+
+    Faction labels come from the theater file, not from articles; they are escaped anyway.
+    """
+    def swatch(rgb: list[int], label: str, *, line: bool = False, alpha: float = 1.0,
+               ring: bool = False) -> str:
+        shape = "width:18px;height:4px" if line else "width:11px;height:11px;border-radius:50%"
+        colour = f"rgba({rgb[0]},{rgb[1]},{rgb[2]},{alpha})"
+        fill = f"border:2px solid {colour};background:white" if ring else f"background:{colour}"
+        return (f'<span style="display:inline-block;{shape};{fill};'
+                f'margin:0 4px 1px 10px"></span>{escape(label)}')
+
+    items = [swatch(_colour(factions, c), _faction_label(factions, c)) for c in codes]
+    items += [swatch(UNKNOWN_COLOUR, "confirmed", alpha=1.0),
+              swatch(UNKNOWN_COLOUR, "reported", alpha=STATUS_ALPHA["reported"] / 255),
+              swatch(UNKNOWN_COLOUR, "contested", ring=True),
+              swatch(UNKNOWN_COLOUR, "stale", alpha=STATUS_ALPHA["stale"] / 255),
+              swatch(CLAIM_COLOUR, "new claim", ring=True),
+              swatch(FRONTLINE_COLOUR, "frontline", line=True),
+              swatch(FIRE_COLOUR, f"corridor under fire (≤ {fire_range_km:g} km)", line=True)]
+    return f'<div style="font-size:0.85em;line-height:1.9">{"".join(items)}</div>'

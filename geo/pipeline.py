@@ -46,7 +46,8 @@ def analyse(document: Document, gazetteer: Gazetteer, factions: Factions
 
 
 def ingest(paths: Iterable[Path | str], store: Store, gazetteer: Gazetteer, factions: Factions,
-           *, progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+           *, progress: Callable[[int, int, str], None] | None = None,
+           defaults: dict[str, str] | None = None) -> IngestReport:
     """Read, analyse and store every article under ``paths``.
 
     Parameters
@@ -54,10 +55,12 @@ def ingest(paths: Iterable[Path | str], store: Store, gazetteer: Gazetteer, fact
     progress
         Called as ``progress(items_done, files_total, path)`` after each document or
         failure (a ``.jsonl`` file yields several).
+    defaults
+        Metadata (``published``, ``source``, ...) for articles that give none of their own.
     """
     files = [p.resolve() for p in iter_paths(Path(p) for p in paths)]
     report = IngestReport()
-    for done, item in enumerate(read_documents(files), start=1):
+    for done, item in enumerate(read_documents(files, defaults=defaults), start=1):
         if isinstance(item, IngestFailure):
             report.failures.append(item)
         else:

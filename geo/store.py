@@ -251,6 +251,15 @@ class Store:
         return {table: self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                 for table in ("documents", "mentions", "claims", "overrides", "baseline")}
 
+    def stamp(self) -> tuple:
+        """Changes whenever the store's content does (a cache key for readers)."""
+        row = self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM documents), (SELECT MAX(ingested_at) FROM documents), "
+            "(SELECT COUNT(*) FROM claims), (SELECT MAX(id) FROM claims), "
+            "(SELECT MAX(id) FROM overrides), (SELECT MAX(id) FROM baseline), "
+            "(SELECT COUNT(*) FROM baseline)").fetchone()
+        return tuple(row)
+
     def documents(self) -> list[dict[str, Any]]:
         """Stored documents (without their text), oldest publication first."""
         rows = self.db.execute(

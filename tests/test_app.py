@@ -1,12 +1,13 @@
-"""The Streamlit app as its script runs: metrics, tables and messages (Streamlit's AppTest).
+"""The Streamlit app as its script runs: widgets, state and tables (Streamlit's AppTest).
 
 AppTest runs ``app.py`` in this process, so environment variables set before ``.run()``
-apply. ``corpus_layers`` is cached per corpus folder name: every test that needs its own
-articles gives them a folder of its own.
+apply. Every test gets its own data folder, hence its own store, which the app fills from
+``FRONTLINE_CORPUS`` (default ``seeds``) on its first run.
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,9 @@ from streamlit.testing.v1 import AppTest
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "app.py"
 MANBIJ_ARTICLE = "Turkish-backed forces entered the town of Manbij on Monday.\n"
+SEED_DATES = [date(2019, 10, 13), date(2019, 10, 20), date(2019, 11, 17), date(2019, 11, 19),
+              date(2019, 11, 20), date(2020, 2, 10), date(2020, 2, 16), date(2020, 12, 18),
+              date(2020, 12, 24), date(2020, 12, 25)]
 
 
 @pytest.fixture(scope="session")
@@ -26,22 +30,30 @@ def app_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_cache: Path) -> None:
-    """Run the app from the repository with a scratch cache and data folder."""
+    """Run the app from the repository with a scratch cache and data folder (a new store)."""
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("FRONTLINE_CACHE", str(app_cache))
     monkeypatch.setenv("FRONTLINE_DATA", str(tmp_path / "data"))
-    for name in ("FRONTLINE_CORPUS", "FRONTLINE_OVERRIDES", "FRONTLINE_THEATER"):
+    for name in ("FRONTLINE_CORPUS", "FRONTLINE_OVERRIDES", "FRONTLINE_THEATER",
+                 "FRONTLINE_DB"):
         monkeypatch.delenv(name, raising=False)
 
 
-def run_app() -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=60).run()
+def run_app(query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=90)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 
 
 def metrics(app: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
+
+
+def shown_day(app: AppTest) -> date:
+    return app.select_slider(key="day_slider").value
 
 
 def table_with(app: AppTest, column: str) -> pd.DataFrame:
@@ -59,43 +71,138 @@ def seed_app(app_env: None) -> AppTest:
     return run_app()
 
 
-def test_app_opens_on_the_seed_articles_without_error(seed_app: AppTest) -> None:
+def test_app_opens_on_the_last_seed_date_without_error(seed_app: AppTest) -> None:
     assert seed_app.title[0].value == "frontline"
     assert not seed_app.error
-    assert "seeds" in seed_app.caption[0].value
+    assert shown_day(seed_app) == date(2020, 12, 25)
+    assert "5 articles" in " ".join(c.value for c in seed_app.sidebar.caption)
+    assert set(metrics(seed_app)) == {"Syrian government", "SDF (Kurdish-led)",
+                                      "Turkey and Turkish-backed factions"}
 
 
-def test_metrics_count_five_articles_and_three_unresolved_names(seed_app: AppTest) -> None:
-    shown = metrics(seed_app)
-    assert shown["Articles"] == "5"
-    assert shown["Unresolved names"] == "3"
+def test_date_slider_steps_through_the_claim_dates(seed_app: AppTest) -> None:
+    slider = seed_app.select_slider(key="day_slider")
+    assert [date.fromisoformat(o) for o in slider.options] == SEED_DATES
+    slider.set_value(date(2019, 10, 20)).run()
+    assert shown_day(seed_app) == date(2019, 10, 20)
+    assert set(metrics(seed_app)) == {"Turkey and Turkish-backed factions"}
+    assert seed_app.query_params["date"] == "2019-10-20"
+
+
+def test_back_and_forward_buttons_move_one_date(seed_app: AppTest) -> None:
+    seed_app.button(key="back").click().run()
+    assert shown_day(seed_app) == date(2020, 12, 24)
+    seed_app.button(key="back").click().run()
+    seed_app.button(key="forward").click().run()
+    assert shown_day(seed_app) == date(2020, 12, 24)
+    seed_app.button(key="forward").click().run()
+    seed_app.button(key="forward").click().run()
+    assert shown_day(seed_app) == date(2020, 12, 25)  # stops at the last date
+
+
+def test_area_change_since_the_previous_date_is_shown(seed_app: AppTest) -> None:
+    seed_app.select_slider(key="day_slider").set_value(date(2020, 2, 16)).run()
+    gov = next(m for m in seed_app.metric if m.label == "Syrian government")
+    assert gov.delta.startswith("+")  # Anadan and Haritan were taken that day
+    changes = table_with(seed_app, "from")
+    assert {"Anadan", "Haritan"} <= set(changes["place"])
+
+
+def test_play_advances_the_date_and_pause_stops(seed_app: AppTest) -> None:
+    seed_app.select_slider(key="day_slider").set_value(date(2019, 11, 17)).run()
+    seed_app.button(key="play").click().run()
+    assert seed_app.session_state["playing"] is True
+    assert shown_day(seed_app) == date(2019, 11, 19)
+    assert [b.key for b in seed_app.button if b.key in ("play", "pause")] == ["pause"]
+    seed_app.button(key="pause").click().run()
+    assert seed_app.session_state["playing"] is False
+    stopped = shown_day(seed_app)
+    seed_app.run()
+    assert shown_day(seed_app) == stopped
+
+
+def test_play_on_the_last_date_starts_again_from_the_first(seed_app: AppTest) -> None:
+    seed_app.button(key="play").click().run()
+    assert shown_day(seed_app) in SEED_DATES[:2]
+
+
+def test_daily_mode_steps_every_day(seed_app: AppTest) -> None:
+    seed_app.radio(key="mode").set_value("daily").run()
+    options = seed_app.select_slider(key="day_slider").options
+    assert len(options) == (SEED_DATES[-1] - SEED_DATES[0]).days + 1
+    seed_app.select_slider(key="day_slider").set_value(date(2020, 6, 1)).run()
+    assert shown_day(seed_app) == date(2020, 6, 1)
+    assert seed_app.query_params["mode"] == "daily"
+
+
+def test_a_shared_url_opens_its_date_and_layers(app_env: None) -> None:
+    app = run_app({"date": "2019-11-18", "layers": "areas,places", "mode": "claims"})
+    assert shown_day(app) == date(2019, 11, 17)  # the claim date on or before the one asked
+    assert app.multiselect(key="layers").value == ["areas", "places"]
+    assert app.query_params["layers"] == "areas,places"
+
+
+def test_a_broken_url_falls_back_to_the_default_view(app_env: None) -> None:
+    app = run_app({"date": "not-a-date", "layers": "<script>", "zoom": "x"})
+    assert shown_day(app) == date(2020, 12, 25)
+    assert app.multiselect(key="layers").value == []
+
+
+def test_claims_table_filters_by_place_faction_and_status(seed_app: AppTest) -> None:
+    claims = table_with(seed_app, "confidence")
+    assert {"Ras al-Ayn", "Ayn Issa"} <= set(claims["place"])
+    seed_app.text_input(key="claim_place").input("ain issa").run()
+    assert set(table_with(seed_app, "confidence")["place"]) == {"Ayn Issa"}
+    seed_app.multiselect(key="claim_statuses").set_value(["negated"]).run()
+    negated = table_with(seed_app, "confidence")
+    assert set(negated["status"]) == {"negated"} and len(negated) >= 1
+    seed_app.text_input(key="claim_place").input("").run()
+    seed_app.multiselect(key="claim_statuses").set_value([]).run()
+    seed_app.multiselect(key="claim_factions").set_value(["TURKEY"]).run()
+    assert set(table_with(seed_app, "confidence")["controller"]) == {"TURKEY"}
+
+
+def test_claims_table_lists_only_claims_up_to_the_date(seed_app: AppTest) -> None:
+    seed_app.select_slider(key="day_slider").set_value(date(2019, 10, 20)).run()
+    claims = table_with(seed_app, "confidence")
+    assert all(d <= "2019-10-20" for d in claims["date"])
+    assert "remains under the SDF control" not in " ".join(claims["evidence"])
+
+
+def test_corridor_table_shows_km_per_holder(seed_app: AppTest) -> None:
+    corridors = table_with(seed_app, "under fire km")
+    m4 = corridors[corridors["corridor"] == "M4"].set_index("holder")
+    assert m4.loc["SDF", "km"] > 5 and m4.loc["unknown", "km"] > 500
+
+
+def test_clicked_place_shows_its_control_history(seed_app: AppTest) -> None:
+    seed_app.session_state["place"] = "syria:ayn-issa"  # what a click on the map stores
+    seed_app.run()
+    assert any("Control history of Ayn Issa" in m.value for m in seed_app.markdown)
+    history = table_with(seed_app, "holder after")
+    assert "SDF" in set(history["holder after"])
+    assert list(history["date"]) == sorted(history["date"])
 
 
 def test_unresolved_table_lists_names_not_in_the_gazetteer(seed_app: AppTest) -> None:
-    unresolved = table_with(seed_app, "evidence")
+    unresolved = table_with(seed_app, "named as")
     assert set(unresolved["name"]) == {"Jehbel", "al-Mushairfeh", "Sharakrak silos"}
 
 
-def test_places_table_lists_seed_places(seed_app: AppTest) -> None:
-    places = table_with(seed_app, "lat")
-    assert {"Ayn Issa", "Ras al-Ayn"} <= set(places["name"])
-    assert int(metrics(seed_app)["Places"]) == int((~places["kind"].isin(
-        ["governorate", "corridor"])).sum())
-
-
-def test_bad_file_is_reported_and_good_article_still_mapped(
+def test_bad_file_is_reported_and_the_good_article_still_mapped(
         app_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     corpus = tmp_path / "mixed-corpus"
     corpus.mkdir()
-    (corpus / "manbij.txt").write_text(MANBIJ_ARTICLE, encoding="utf-8")
+    monday = date(2019, 10, 14)
+    (corpus / "manbij.md").write_text(f"---\npublished: {monday + timedelta(days=1)}\n---\n"
+                                      + MANBIJ_ARTICLE, encoding="utf-8")
     (corpus / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01garbage\x00")
     monkeypatch.setenv("FRONTLINE_CORPUS", str(corpus))
     app = run_app()
     errors = [error.value for error in app.error]
-    assert len(errors) == 1, errors
-    assert "bad.txt" in errors[0] and "binary data" in errors[0]
-    assert metrics(app)["Articles"] == "1"
-    assert "Manbij" in set(table_with(app, "lat")["name"])
+    assert len(errors) == 1 and "bad.txt" in errors[0] and "binary data" in errors[0], errors
+    assert shown_day(app) == monday
+    assert set(metrics(app)) == {"Turkey and Turkish-backed factions"}
 
 
 def test_missing_corpus_folder_is_reported(
@@ -103,15 +210,5 @@ def test_missing_corpus_folder_is_reported(
     missing = tmp_path / "no-such-folder"
     monkeypatch.setenv("FRONTLINE_CORPUS", str(missing))
     app = run_app()
-    assert [error.value for error in app.error] == [
-        f"{missing}: no such file or folder. Fix: check the path."]
-    assert metrics(app)["Articles"] == "0"
-
-
-def test_claims_table_shows_who_holds_what_with_evidence(seed_app: AppTest) -> None:
-    claims = table_with(seed_app, "controller")
-    ras = claims[(claims["place"] == "Ras al-Ayn") & (claims["action"] == "capture")]
-    assert set(ras["controller"]) == {"TURKEY"}
-    negated = claims[claims["flags"].str.contains("negated")]
-    assert set(negated["place"]) == {"Ayn Issa"}
-    assert any("remains under the SDF control" in e for e in claims["evidence"])
+    assert any(str(missing) in w.value and "FRONTLINE_CORPUS" in w.value for w in app.warning)
+    assert any("No dated claims yet" in i.value for i in app.info)

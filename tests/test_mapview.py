@@ -48,3 +48,77 @@ def test_offline_map_has_no_basemap_and_draws_the_boundary() -> None:
     assert ids[0] == "boundary" and "places" in ids
     view = spec["initialViewState"]
     assert 32 < view["latitude"] < 38 and 35 < view["longitude"] < 43
+
+
+# ------------------------------------------------------------- the control map of a date
+
+def _war_layers(evidence: str = "It fell.", name: str = "Manbij"):
+    from geo.layers import LAYERS
+
+    places = gpd.GeoDataFrame([{
+        "place_id": "p", "name": name, "kind": "city", "controller": "TURKEY",
+        "since": "2020-01-02", "status": "reported", "confidence": 0.6,
+        "last_date": "2020-01-02", "last_document": "d", "last_file": "a.txt",
+        "last_source": "https://example.org/a", "last_evidence": evidence,
+        "supporting_claims": 1, "source": "claims"}],
+        geometry=[Point(37.95472, 36.52806)], crs="EPSG:4326")
+    claims = gpd.GeoDataFrame([{
+        "date": "2020-01-02", "place_id": "p", "place": name, "controller": "TURKEY",
+        "action": "capture", "hedged": True, "negated": False, "near_place": False,
+        "confidence": 0.6, "date_basis": "explicit", "evidence": evidence, "file": "a.txt",
+        "source": "", "document": "d"}], geometry=[Point(37.95472, 36.52806)],
+        crs="EPSG:4326")
+    empty = gpd.GeoDataFrame(columns=["geometry"], geometry="geometry", crs="EPSG:4326")
+    layers = {n: empty for n in LAYERS}
+    layers["places"], layers["claims"] = places, claims
+    layers["areas"] = gpd.GeoDataFrame(columns=["controller", "area_km2", "places", "geometry"],
+                                       geometry="geometry", crs="EPSG:4326")
+    layers["frontlines"] = gpd.GeoDataFrame(
+        columns=["side_a", "side_b", "length_km", "geometry"], geometry="geometry",
+        crs="EPSG:4326")
+    layers["corridors"] = gpd.GeoDataFrame(
+        columns=["ref", "holder", "fire_exposed", "exposed_by", "from_km", "to_km",
+                 "length_km", "frontline_km", "geometry"], geometry="geometry",
+        crs="EPSG:4326")
+    return layers
+
+
+def test_control_map_tooltips_escape_article_text() -> None:
+    from geo.factions import load_factions
+    from geo.mapview import build_war_deck
+
+    deck = build_war_deck(_war_layers(evidence=HOSTILE, name=HOSTILE), load_theater(),
+                          load_factions())
+    spec = json.loads(deck.to_json())
+    for layer in spec["layers"]:
+        if layer["id"] == "labels":
+            continue  # deck.gl draws label text as glyphs, never as HTML
+        for row in layer.get("data", []):
+            for value in row.values():
+                assert "<img" not in str(value) and "<script" not in str(value)
+    places = next(layer for layer in spec["layers"] if layer["id"] == "places")["data"]
+    assert places[0]["tip_evidence"] == escape(HOSTILE)
+    assert places[0]["tip_line"] == "Turkey and Turkish-backed factions (TURKEY), reported " \
+                                    "since 2020-01-02"
+
+
+def test_places_are_coloured_by_controller_and_faded_by_status() -> None:
+    from geo.factions import load_factions
+    from geo.mapview import STATUS_ALPHA, build_war_deck
+
+    spec = json.loads(build_war_deck(_war_layers(), load_theater(), load_factions())
+                      .to_json())
+    point = next(layer for layer in spec["layers"] if layer["id"] == "places")["data"][0]
+    assert point["fill"] == [30, 110, 200, STATUS_ALPHA["reported"]]
+    claim = next(layer for layer in spec["layers"] if layer["id"] == "claims")["data"][0]
+    assert "hedged" in claim["tip_line"]
+
+
+def test_layers_can_be_switched_off() -> None:
+    from geo.factions import load_factions
+    from geo.mapview import build_war_deck
+
+    spec = json.loads(build_war_deck(_war_layers(), load_theater(), load_factions(),
+                                     show=("areas",)).to_json())
+    assert [layer["id"] for layer in spec["layers"]] == ["boundary", "areas"]
+    assert spec.get("mapProvider") is None
