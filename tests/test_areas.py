@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo.areas import boundary, control_areas, control_map, frontlines
+from geo.areas import boundary, clear_cache, control_areas, control_map, frontlines
 from geo.changes import area_change, changed_hands, frontline_shift
 from geo.factions import load_factions
 from geo.theater import load_theater
@@ -141,3 +141,86 @@ def test_repair_slivers_are_dropped_from_nested_collections() -> None:
     mixed = GeometryCollection([MultiPolygon([square]), MultiLineString([[(2, 2), (3, 3)]])])
     assert _polygonal(mixed).geom_type == "MultiPolygon" and _polygonal(mixed).area == 1.0
     assert _polygonal(MultiLineString([[(2, 2), (3, 3)]])).is_empty
+
+
+def synthetic_places(count: int, seed: int = 0) -> gpd.GeoDataFrame:
+    """``count`` places around Idlib with random kinds and controllers (not real places)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    lon = rng.uniform(36.45, 36.95, count)
+    lat = rng.uniform(35.65, 36.05, count)
+    return gpd.GeoDataFrame({
+        "place_id": [f"test:{i}" for i in range(count)],
+        "kind": rng.choice(["city", "town", "village", "village"], count),
+        "controller": rng.choice(["GOV", "HTS", "TURKEY", "SDF"], count),
+    }, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+
+
+def sequence_of_dates() -> list[gpd.GeoDataFrame]:
+    """Held places over six 'dates': controllers change, places come and go, a set returns."""
+    import numpy as np
+
+    every = synthetic_places(60)
+    flips = np.random.default_rng(1).choice(["GOV", "HTS"], 60)
+    first = every.iloc[:40]
+    flipped = first.assign(controller=flips[:40])
+    grown = every.assign(controller=flips).iloc[:55]
+    shrunk = grown.drop(grown.index[[3, 17, 30]])
+    unheld = first.assign(controller=first["controller"].where(first.index % 7 != 0, None))
+    return [first, flipped, grown, shrunk, first, unheld]
+
+
+def test_cached_maps_equal_maps_from_scratch_as_places_come_and_go(world) -> None:
+    from geopandas.testing import assert_geodataframe_equal
+
+    from geo.areas import _COVERAGES
+
+    theater, factions = world["theater"], world["factions"]
+    frames = sequence_of_dates()
+    clear_cache()
+    cached = [control_map(frame, theater, factions) for frame in frames]
+    assert len(_COVERAGES) == 4  # the first set, met again, was built once
+    for frame, (areas, fronts) in reversed(list(zip(frames, cached, strict=True))):
+        clear_cache()
+        fresh_areas, fresh_fronts = control_map(frame, theater, factions)
+        assert_geodataframe_equal(areas, fresh_areas, check_less_precise=False)
+        assert_geodataframe_equal(fronts, fresh_fronts, check_less_precise=False)
+        assert all(shapely.equals_exact(a, b, tolerance=0.0) for a, b in
+                   zip(areas.geometry, fresh_areas.geometry, strict=True))
+    assert len({tuple(a["area_km2"]) for a, _ in cached}) > 1  # the dates differ
+
+
+def test_dissolved_coverage_equals_the_union_of_the_pieces(world) -> None:
+    """The cleaned coverage moves no area: each faction is the plain union of its pieces."""
+    import numpy as np
+
+    from geo.areas import _held, coverage
+
+    theater, factions = world["theater"], world["factions"]
+    frame = sequence_of_dates()[2]
+    areas, fronts = control_map(frame, theater, factions)
+    controllers, points, radii = _held(frame, theater)
+    cover = coverage(points, radii, theater)
+    assert cover.clean and shapely.coverage_is_valid(cover.pieces)
+    metric = areas.to_crs(theater.metric_crs)
+    for controller, geometry in zip(metric["controller"], metric.geometry, strict=True):
+        exact = shapely.union_all(cover.parts[controllers == controller])
+        assert shapely.symmetric_difference(geometry, exact).area < 1.0  # m2
+    assert float(areas["area_km2"].sum()) == pytest.approx(
+        float(shapely.area(areas.to_crs(theater.area_crs).geometry).sum() / 1e6), rel=1e-6)
+    assert np.all(areas.is_valid) and len(fronts) > 0
+    assert all(factions.hostile(a, b) for a, b in zip(fronts["side_a"], fronts["side_b"],
+                                                        strict=True))
+
+
+def test_delaunay_edges_name_their_places() -> None:
+    from shapely.geometry import Point
+
+    from geo.areas import _delaunay_edges
+
+    points = [Point(0, 0), Point(10, 0), Point(0, 10), Point(10, 10), Point(5, 4)]
+    left, right = _delaunay_edges(shapely.points([(p.x, p.y) for p in points]))
+    edges = {frozenset((int(a), int(b))) for a, b in zip(left, right, strict=True)}
+    assert all(frozenset((4, k)) in edges for k in range(4))  # the centre touches all
+    assert len(edges) == 8 and frozenset((0, 3)) not in edges and frozenset((1, 2)) not in edges

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -132,3 +132,91 @@ def test_seed_store_state_on_christmas_2020(tmp_path, world) -> None:
         "stale"
     assert rows["Ayn Issa"]["last_date"] == "2020-12-25"
     assert "remains under the SDF control" in rows["Ayn Issa"]["last_evidence"]
+
+
+PLACES = ["syria:saraqib", "syria:sarmin", "syria:binnish", "syria:taftanaz-air-base",
+          "syria:manbij", "syria:azaz", "unresolved:nowhere"]
+
+
+def random_evidence(seed: int, count: int) -> list[Evidence]:
+    """Claims of every kind on a few places over four months (drawn, not real)."""
+    import random
+
+    rng = random.Random(seed)
+    items = []
+    for k in range(count):
+        day = date(2020, 1, 1).toordinal() + rng.randrange(120)
+        items.append(claim(
+            rng.choice(PLACES), rng.choice(["GOV", "HTS", "SDF", "TURKEY", "RUSSIA", None]),
+            date.fromordinal(day).isoformat(),
+            action=rng.choice(["capture", "withdrawal", "handover", "holds", "repelled",
+                               "contested", "deployment"]),
+            doc=f"d{rng.randrange(12)}", hedged=rng.random() < 0.3,
+            negated=rng.random() < 0.1, near=rng.random() < 0.1,
+            source=rng.choice(["claim"] * 12 + ["baseline", "override"])))
+        if rng.random() < 0.2:  # same day, other article
+            items.append(claim(items[-1].place_id, items[-1].controller,
+                               items[-1].day.isoformat(), doc=f"e{k}"))
+    return items
+
+
+def from_scratch(items: list[Evidence], day: date, world) -> list[dict]:
+    """`place_state` of every place on ``day``, without any index (the reference)."""
+    from geo.timeline import place_state
+
+    theater = world["theater"]
+    rows = []
+    for place_id in sorted({i.place_id for i in items}):
+        place = world["gazetteer"].places.get(place_id)
+        state = place_state([i for i in items if i.place_id == place_id], day,
+                            factions=world["factions"],
+                            window_days=theater.contested_window_days,
+                            stale_days=theater.stale_days)
+        if state is None or place is None:
+            continue
+        rows.append({"name": place.name, "place_id": place_id,
+                     "controller": state.controller,
+                     "since": state.since.isoformat() if state.since else None,
+                     "status": state.status, "confidence": state.confidence,
+                     "last_date": state.last.day.isoformat(),
+                     "last_document": state.last.doc_id,
+                     "supporting_claims": state.supporting, "source": state.source})
+    return sorted(rows, key=lambda r: (r["name"], r["place_id"]))
+
+
+def test_indexed_snapshots_equal_states_from_scratch_on_every_date(world) -> None:
+    import random
+
+    items = random_evidence(7, 160)
+    days = [date(2019, 12, 30) + timedelta(days=k) for k in range(200)]
+    random.Random(3).shuffle(days)  # any order: the index keeps no notion of "last date"
+    columns = ["name", "place_id", "controller", "since", "status", "confidence",
+               "last_date", "last_document", "supporting_claims", "source"]
+    for day in days:
+        frame = snapshot(items, day, **world)
+        got = frame[columns].astype(object).where(frame[columns].notna(), None)
+        assert got.to_dict("records") == from_scratch(items, day, world), day
+        assert frame.crs == "EPSG:4326"
+
+
+def test_the_index_follows_changes_to_the_evidence(world) -> None:
+    from geo.timeline import timeline
+
+    items = [claim(SARAQIB, "GOV", "2020-02-06")]
+    assert state(items, "2020-02-10", world)["controller"] == "GOV"
+    items.append(claim(SARAQIB, "HTS", "2020-02-08", doc="b"))  # the same list, grown
+    assert state(items, "2020-02-10", world)["controller"] == "HTS"
+    again = [claim(SARAQIB, "GOV", "2020-02-06"), claim(SARAQIB, "HTS", "2020-02-08", doc="b")]
+    kept = timeline(items, gazetteer=world["gazetteer"], factions=world["factions"])
+    assert timeline(again, gazetteer=world["gazetteer"], factions=world["factions"]) is kept
+
+
+def test_a_timeline_answers_like_snapshot(world) -> None:
+    from pandas.testing import assert_frame_equal
+
+    from geo.timeline import Timeline
+
+    items = random_evidence(11, 60)
+    built = Timeline(items, gazetteer=world["gazetteer"], factions=world["factions"])
+    for day in (date(2020, 1, 15), date(2020, 3, 1), date(2020, 2, 1), date(2021, 1, 1)):
+        assert_frame_equal(built.snapshot(day, world["theater"]), snapshot(items, day, **world))
