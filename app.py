@@ -18,7 +18,13 @@ from geo.export import snapshot_zip
 from geo.factions import Factions, load_factions
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.layers import War, layers_on, load_war, summary
-from geo.mapview import WAR_LAYERS, build_war_deck, hex_colour, war_legend_html
+from geo.mapview import (
+    ONLINE_BASEMAP,
+    WAR_LAYERS,
+    build_war_deck,
+    hex_colour,
+    war_legend_html,
+)
 from geo.panels import (
     CLAIM_STATUSES,
     area_history,
@@ -125,6 +131,8 @@ with st.sidebar:
     shown = st.multiselect("Layers", WAR_LAYERS, key="layers",
                            default=list(st.session_state["view"].layers) if steps else
                            list(WAR_LAYERS))
+    online = st.checkbox("Tile basemap (needs internet)", key="basemap",
+                         help="Off, the map draws offline on the theater outline.")
     st.header("Add articles")
     with st.form("upload", clear_on_submit=True):
         files = st.file_uploader("Articles (.txt, .md, .html, .jsonl)", type=UPLOAD_TYPES,
@@ -206,7 +214,8 @@ def war_on_a_date() -> None:
     # st.pydeck_chart escapes tooltip values itself (see geo.mapview.build_deck).
     deck = build_war_deck(layers, theater, WAR.factions, show=view.layers,
                           claims_since=before.isoformat() if before else None,
-                          view=viewport, escape_tooltips=False)
+                          view=viewport, basemap=ONLINE_BASEMAP if online else None,
+                          escape_tooltips=False)
     event = st.pydeck_chart(deck, height=600, key="map", on_select="rerun",
                             selection_mode="single-object")
     codes = sorted(set(layers["areas"]["controller"]) | set(layers["places"]["controller"]
@@ -226,8 +235,11 @@ def war_on_a_date() -> None:
             delta = (None if row.area_km2_change is None or pd.isna(row.area_km2_change)
                      else f"{row.area_km2_change:+,.0f} km²")
             column.metric(row.label, f"{row.area_km2:,.0f} km²", delta=delta)
-            corridor = ", ".join(f"{ref} {getattr(row, f'{ref}_km'):,.1f} km"
-                                 for ref in WAR.corridors["ref"])
+            corridor = ", ".join(
+                f"{ref} {getattr(row, f'{ref}_km'):,.1f} km" + (
+                    f" ({getattr(row, f'{ref}_km_change'):+,.1f})"
+                    if before and getattr(row, f"{ref}_km_change") else "")
+                for ref in WAR.corridors["ref"])
             column.caption(f"{row.places:.0f} places; {corridor}")
     left, right = st.columns(2)
     with left:

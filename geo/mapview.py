@@ -146,11 +146,12 @@ def place_layers(places: gpd.GeoDataFrame, *, escape_tooltips: bool = True) -> l
     ]
 
 
-def boundary_layer(theater: Theater) -> pdk.Layer:
-    """The theater outline as a layer of its own (the map works without a basemap)."""
+def boundary_layer(theater: Theater, *, filled: bool = True) -> pdk.Layer:
+    """The theater outline as a layer of its own (the map works without a basemap); over a
+    tile basemap it is drawn as an outline only (``filled=False``)."""
     rings = [{"polygon": ring} for ring in _rings(_boundary(theater.path("boundary")))]
     return pdk.Layer("PolygonLayer", id="boundary", data=rings, get_polygon="polygon",
-                     filled=True, stroked=True, get_fill_color=[245, 242, 235, 255],
+                     filled=filled, stroked=True, get_fill_color=[245, 242, 235, 255],
                      get_line_color=[*BOUNDARY_COLOUR, 255], line_width_min_pixels=1.5,
                      pickable=False)
 
@@ -191,6 +192,8 @@ def build_deck(places: gpd.GeoDataFrame, theater: Theater, *, basemap: str | Non
 # ---------------------------------------------------------------- the war on a date
 
 WAR_LAYERS = ("areas", "frontlines", "corridors", "places", "claims", "labels")
+ONLINE_BASEMAP = pdk.map_styles.CARTO_LIGHT
+"""The tile basemap offered when online (CARTO Positron; needs no token)."""
 """Layer names of the control map, in drawing order (the boundary is always drawn)."""
 STATUS_ALPHA = {"confirmed": 255, "reported": 150, "contested": 255, "stale": 70}
 """Point opacity by control status (contested points get a hatched look: white fill)."""
@@ -384,7 +387,7 @@ def build_war_deck(layers: dict[str, gpd.GeoDataFrame], theater: Theater, factio
     ``basemap``; ``view`` defaults to the whole theater)."""
     style = {"map_style": basemap, "map_provider": "carto"} if basemap else {"map_provider": None}
     return pdk.Deck(
-        layers=[boundary_layer(theater),
+        layers=[boundary_layer(theater, filled=basemap is None),
                 *war_layers(layers, factions, show=show, claims_since=claims_since,
                             escape_tooltips=escape_tooltips)],
         initial_view_state=view or view_for(theater),
