@@ -49,6 +49,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_places.py
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_snapshot.py
+	$(BIN)/python benchmarks/bench_corridors.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

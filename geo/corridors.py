@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import substring
 
 from geo.corridor_lines import geodesic_km
 from geo.factions import Factions
@@ -41,8 +42,9 @@ SEGMENT_COLUMNS = ["ref", "holder", "fire_exposed", "exposed_by", "from_km", "to
 MIN_SEGMENT_M = 10.0
 """Pieces shorter than this (metres) are noise from cutting lines with polygons."""
 QUAD_SEGS = 64
-"""Segments per quarter circle of a fire-range buffer: the polygon falls short of the true
-range by at most range x (1 - cos(pi / 256)), under a metre at 10 km."""
+"""Segments per quarter circle of a frontline's fire-range buffer: the polygon falls short of
+the true range by at most range x (1 - cos(pi / 256)), under a metre at 10 km. Ranges around
+places are exact circles."""
 UNKNOWN = "unknown"
 
 
@@ -60,8 +62,8 @@ def add_distances(frame: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame, metric_c
     out = frame.copy()
     if frame.crs is None and len(frame):
         raise ValueError("frame has no CRS")
-    geometries = (frame.to_crs(metric_crs).geometry.values if len(frame)
-                  else np.asarray([], dtype=object))
+    geometries = (np.asarray(frame.to_crs(metric_crs).geometry.values, dtype=object)
+                  if len(frame) else np.asarray([], dtype=object))
     lines = corridors.to_crs(metric_crs)
     for ref, line in zip(lines["ref"], lines.geometry, strict=True):
         values = shapely.distance(geometries, line) / 1000.0 if len(frame) else []
@@ -71,50 +73,105 @@ def add_distances(frame: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame, metric_c
     return out
 
 
-def _lines_of(geometry: BaseGeometry) -> list[BaseGeometry]:
-    if geometry is None or geometry.is_empty:
+Intervals = list[tuple[float, float]]
+"""Stretches of one corridor as sorted, disjoint (start, end) distances along it, metres."""
+
+
+def _intervals(line: BaseGeometry, cover: BaseGeometry | None) -> Intervals:
+    """Where ``line`` runs inside ``cover`` (a polygon), as intervals along the line.
+
+    Working along the line (linear referencing) keeps the arithmetic exact: stretches are
+    added and subtracted as numbers, never as overlapping line geometries.
+    """
+    if cover is None:
         return []
-    merged = shapely.line_merge(shapely.union_all([g for g in shapely.get_parts(geometry)
-                                                   if g.geom_type in ("LineString",
-                                                                      "MultiLineString")]))
-    return [g for g in shapely.get_parts(merged)
-            if g.geom_type == "LineString" and g.length >= MIN_SEGMENT_M]
+    covers = np.atleast_1d(np.asarray(cover, dtype=object))
+    covers = covers[shapely.intersects(covers, line)]
+    if not len(covers):
+        return []
+    spans = []
+    for part in shapely.get_parts(shapely.intersection(line, covers)):
+        if part.geom_type != "LineString" or part.is_empty:
+            continue
+        a = line.project(shapely.Point(part.coords[0]))
+        b = line.project(shapely.Point(part.coords[-1]))
+        spans.append((min(a, b), max(a, b)))
+    return _union(spans)
+
+
+def _within_of_points(line: BaseGeometry, points: np.ndarray, range_m: float) -> Intervals:
+    """Where ``line`` runs within ``range_m`` of any of ``points`` (exact circles, solved per
+    line segment: |a + t(b - a) - p| = r), as intervals along the line."""
+    if not len(points):
+        return []
+    xy = shapely.get_coordinates(line)
+    start, step = xy[:-1], xy[1:] - xy[:-1]
+    length = np.hypot(step[:, 0], step[:, 1])
+    offset = np.concatenate([[0.0], np.cumsum(length)[:-1]])
+    centres = shapely.get_coordinates(points)
+    rel = start[None, :, :] - centres[:, None, :]                  # (points, segments, 2)
+    a = np.maximum((step * step).sum(axis=1), 1e-12)[None, :]
+    b = 2.0 * (rel * step[None, :, :]).sum(axis=2)
+    c = (rel * rel).sum(axis=2) - range_m * range_m
+    disc = b * b - 4.0 * a * c
+    hit = disc >= 0.0
+    root = np.sqrt(np.where(hit, disc, 0.0))
+    t0 = np.clip((-b - root) / (2.0 * a), 0.0, 1.0)
+    t1 = np.clip((-b + root) / (2.0 * a), 0.0, 1.0)
+    hit &= t1 > t0
+    spans = zip((offset + t0 * length)[hit], (offset + t1 * length)[hit], strict=True)
+    return _union(spans)
+
+
+def _union(spans: Iterable[tuple[float, float]]) -> Intervals:
+    merged: Intervals = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        elif b > a:
+            merged.append((a, b))
+    return merged
+
+
+def _intersect(left: Intervals, right: Intervals) -> Intervals:
+    out = [(max(a, c), min(b, d)) for a, b in left for c, d in right
+           if min(b, d) > max(a, c)]
+    return _union(out)
+
+
+def _subtract(left: Intervals, right: Intervals) -> Intervals:
+    out: Intervals = []
+    for a, b in left:
+        start = a
+        for c, d in right:
+            if d <= start or c >= b:
+                continue
+            if c > start:
+                out.append((start, c))
+            start = max(start, d)
+        if start < b:
+            out.append((start, b))
+    return out
 
 
 def _threats(places: gpd.GeoDataFrame, frontlines: gpd.GeoDataFrame, lines: BaseGeometry,
              factions: Factions, range_m: float
-             ) -> tuple[dict[str, BaseGeometry], list[tuple[set[str], BaseGeometry]]]:
-    """Fire zones per faction (its places' range) and per frontline (its sides' range).
-
-    Only places within range of a corridor (``lines``) can put it under fire: the others are
-    skipped before buffering.
-    """
-    zones: dict[str, BaseGeometry] = {}
+             ) -> tuple[dict[str, np.ndarray], list[tuple[set[str], BaseGeometry]]]:
+    """What can fire on a corridor: per faction, its held places within range of a corridor
+    (``lines``); per frontline, its range (a buffer, `QUAD_SEGS`)."""
+    zones: dict[str, np.ndarray] = {}
     held = places[places["controller"].notna() & places.geometry.notna()]
-    held = held[shapely.dwithin(held.geometry.values, lines, range_m)]
-    for code, group in held.groupby("controller"):
+    points = np.asarray(held.geometry.values, dtype=object)
+    near = shapely.dwithin(points, lines, range_m)
+    for code in sorted(set(held["controller"][near])):
         faction = factions.by_code.get(str(code))
         if faction is None or faction.presence_only:
             continue
-        zones[str(code)] = shapely.union_all(shapely.buffer(group.geometry.values, range_m,
-                                                            quad_segs=QUAD_SEGS))
+        zones[str(code)] = points[near & (held["controller"] == code).to_numpy()]
     fronts = [({str(a), str(b)}, shapely.buffer(g, range_m, quad_segs=QUAD_SEGS))
               for a, b, g in zip(frontlines["side_a"], frontlines["side_b"],
                                  frontlines.geometry, strict=True)]
     return zones, fronts
-
-
-def _exposed_by(piece: BaseGeometry, holder: str | None, zones: dict[str, BaseGeometry],
-                fronts: list[tuple[set[str], BaseGeometry]], factions: Factions) -> list[str]:
-    """The factions that can fire on ``piece``: hostile places or frontline sides in range."""
-    hostile = set()
-    for code, zone in zones.items():
-        if holder is not None and factions.hostile(holder, code) and zone.intersects(piece):
-            hostile.add(code)
-    for sides, zone in fronts:
-        if zone.intersects(piece):
-            hostile |= {s for s in sides if holder is None or factions.hostile(holder, s)}
-    return sorted(hostile)
 
 
 def corridor_segments(corridors: gpd.GeoDataFrame, areas: gpd.GeoDataFrame,
@@ -143,43 +200,54 @@ def corridor_segments(corridors: gpd.GeoDataFrame, areas: gpd.GeoDataFrame,
     range_m = theater.fire_range_km * 1000.0
     lines = corridors.to_crs(metric)
     area_m, front_m, place_m = (frame.to_crs(metric) for frame in (areas, frontlines, places))
-    zones, fronts = _threats(place_m, front_m, shapely.union_all(lines.geometry.values),
+    all_lines = shapely.union_all(np.asarray(lines.geometry.values, dtype=object))
+    # Only what lies within range of a corridor can put it under fire: frontlines are cut
+    # to the corridors' neighbourhood before they are buffered (the costly step).
+    near = shapely.buffer(all_lines, range_m * 1.05 + 100.0, quad_segs=4)
+    front_near = front_m.assign(geometry=shapely.intersection(
+        np.asarray(front_m.geometry.values, dtype=object), near))
+    zones, fronts = _threats(place_m, front_near[~front_near.geometry.is_empty], all_lines,
                              factions, range_m)
-    front_zone = shapely.union_all([z for _, z in fronts]) if fronts else None
-    front_union = shapely.union_all(front_m.geometry.values) if len(front_m) else None
-    covered = shapely.union_all(area_m.geometry.values) if len(area_m) else None
+    front_union = (shapely.union_all(np.asarray(front_m.geometry.values, dtype=object))
+                   if len(front_m) else None)
     rows = []
     geodesic = dict(zip(corridors["ref"], (geodesic_km(g) for g in corridors.geometry),
                         strict=True))
     for ref, line in zip(lines["ref"], lines.geometry, strict=True):
         scale = geodesic[ref] / (line.length / 1000.0)  # metric position -> geodesic km
-        stretches: list[tuple[str | None, BaseGeometry]] = [
-            (str(code), shapely.intersection(line, polygon))
-            for code, polygon in zip(area_m["controller"], area_m.geometry.values, strict=True)]
-        stretches.append((None, shapely.difference(line, covered) if covered is not None
-                          else line))
-        for holder, stretch in stretches:
-            threat = [front_zone] if front_zone is not None else []
-            if holder is not None:
-                threat += [z for code, z in zones.items() if factions.hostile(holder, code)]
-            zone = shapely.union_all(threat) if threat else None
-            exposed = shapely.intersection(stretch, zone) if zone is not None else None
-            safe = shapely.difference(stretch, zone) if zone is not None else stretch
-            for flag, part in ((True, exposed), (False, safe)):
-                for piece in _lines_of(part):
-                    start, end = line.project(shapely.Point(piece.coords[0])), line.project(
-                        shapely.Point(piece.coords[-1]))
-                    if start > end:
-                        piece, start, end = shapely.reverse(piece), end, start
+        held = {str(code): _intervals(line, polygon) for code, polygon in
+                zip(area_m["controller"], area_m.geometry.values, strict=True)}
+        holders: list[tuple[str | None, Intervals]] = [*held.items()]
+        holders.append((None, _subtract([(0.0, line.length)],
+                                        _union(i for spans in held.values() for i in spans))))
+        by_faction = {code: _within_of_points(line, points, range_m)
+                      for code, points in zones.items()}
+        by_front = [(sides, _intervals(line, zone)) for sides, zone in fronts]
+        for holder, stretch in holders:
+            hostile = [code for code in by_faction
+                       if holder is not None and factions.hostile(holder, code)]
+            threat = _union([i for code in hostile for i in by_faction[code]]
+                            + [i for _, spans in by_front for i in spans])
+            for flag, spans in ((True, _intersect(stretch, threat)),
+                                (False, _subtract(stretch, threat))):
+                for start, end in spans:
+                    if end - start < MIN_SEGMENT_M:
+                        continue
+                    piece = [(start, end)]
+                    by = {c for c in hostile if _intersect(piece, by_faction[c])}
+                    for sides, front_spans in by_front:
+                        if _intersect(piece, front_spans):
+                            by |= {x for x in sides
+                                   if holder is None or factions.hostile(holder, x)}
+                    geometry = substring(line, start, end)
                     rows.append({
                         "ref": ref, "holder": holder or UNKNOWN, "fire_exposed": flag,
-                        "exposed_by": ",".join(_exposed_by(piece, holder, zones, fronts,
-                                                           factions)) if flag else "",
+                        "exposed_by": ",".join(sorted(by)) if flag else "",
                         "from_km": round(start / 1000.0 * scale, 3),
                         "to_km": round(end / 1000.0 * scale, 3),
-                        "frontline_km": round(piece.distance(front_union) / 1000.0, 3)
+                        "frontline_km": round(geometry.distance(front_union) / 1000.0, 3)
                         if front_union is not None else None,
-                        "geometry": piece,
+                        "geometry": geometry,
                     })
     frame = gpd.GeoDataFrame(rows, columns=[c for c in SEGMENT_COLUMNS if c != "length_km"],
                              geometry="geometry", crs=metric)

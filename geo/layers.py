@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 from shapely.geometry import Point
 
 from geo.areas import control_map
@@ -57,6 +58,7 @@ class War:
     corridors: gpd.GeoDataFrame | None = None
     _cache: dict[date, dict[str, gpd.GeoDataFrame]] = field(default_factory=dict)
     _reported: dict[date, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    _claims: gpd.GeoDataFrame | None = None
 
     def __post_init__(self) -> None:
         if self.corridors is None:
@@ -84,29 +86,42 @@ def load_war(store: Store, gazetteer: Gazetteer, factions: Factions, theater: Th
                store.documents(), load_corridors(theater))
 
 
+def _all_claims(war: War) -> gpd.GeoDataFrame:
+    """Every dated claim with a place, as a layer with distances to the corridors (built
+    once per `War`, oldest first)."""
+    if war._claims is None:
+        lines = dict(zip(war.corridors["ref"], war.corridors.geometry, strict=True))
+        rows = []
+        for claim in war.claims:
+            place = war.gazetteer.places.get(claim["place_id"])
+            if not claim["event_date"] or place is None:
+                continue
+            rows.append({
+                "date": claim["event_date"], "place_id": claim["place_id"],
+                "place": claim["place_name"], "controller": claim["controller"],
+                "action": claim["action"], "hedged": claim["hedged"],
+                "negated": claim["negated"], "near_place": claim["near_place"],
+                "confidence": claim["confidence"], "date_basis": claim["date_basis"],
+                "evidence": claim["evidence"],
+                "file": Path(str(claim["path"]).split(":")[0]).name,
+                "source": claim["url"] or "", "document": claim["doc_id"],
+                "geometry": lines.get(place.name) if place.kind == "corridor"
+                else Point(place.lon, place.lat),
+            })
+        frame = gpd.GeoDataFrame(rows, columns=CLAIM_LAYER_COLUMNS, geometry="geometry",
+                                 crs="EPSG:4326")
+        frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
+        war._claims = add_distances(frame, war.corridors, war.theater.metric_crs)
+    return war._claims
+
+
 def claims_layer(war: War, day: date) -> gpd.GeoDataFrame:
-    """Claims dated on or before ``day`` with coordinates: points, or a corridor's line."""
-    lines = dict(zip(war.corridors["ref"], war.corridors.geometry, strict=True))
-    rows = []
-    for claim in war.claims:
-        if not claim["event_date"] or claim["event_date"] > day.isoformat():
-            continue
-        place = war.gazetteer.places.get(claim["place_id"])
-        if place is None:
-            continue
-        rows.append({
-            "date": claim["event_date"], "place_id": claim["place_id"],
-            "place": claim["place_name"], "controller": claim["controller"],
-            "action": claim["action"], "hedged": claim["hedged"], "negated": claim["negated"],
-            "near_place": claim["near_place"], "confidence": claim["confidence"],
-            "date_basis": claim["date_basis"], "evidence": claim["evidence"],
-            "file": Path(str(claim["path"]).split(":")[0]).name, "source": claim["url"] or "",
-            "document": claim["doc_id"],
-            "geometry": lines.get(place.name) if place.kind == "corridor"
-            else Point(place.lon, place.lat),
-        })
-    return gpd.GeoDataFrame(rows, columns=CLAIM_LAYER_COLUMNS, geometry="geometry",
-                            crs="EPSG:4326")
+    """Claims dated on or before ``day`` with coordinates: points, or a corridor's line;
+    with their distance to each corridor."""
+    frame = _all_claims(war)
+    end = int(np.searchsorted(frame["date"].to_numpy(dtype=str), day.isoformat(),
+                              side="right"))
+    return frame.iloc[:end].reset_index(drop=True)
 
 
 def layers_on(war: War, day: date) -> dict[str, gpd.GeoDataFrame]:
@@ -125,7 +140,7 @@ def layers_on(war: War, day: date) -> dict[str, gpd.GeoDataFrame]:
             "places": add_distances(places, war.corridors, metric),
             "areas": areas,
             "frontlines": add_distances(fronts, war.corridors, metric),
-            "claims": add_distances(claims_layer(war, day), war.corridors, metric),
+            "claims": claims_layer(war, day),
             "corridors": segments,
         }
         war._reported[day] = _reported(war, state[on_corridor], day)
