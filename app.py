@@ -14,6 +14,8 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from geo import settings
+from geo.errors import FrontlineError
 from geo.export import snapshot_zip
 from geo.factions import Factions, load_factions
 from geo.gazetteer import Gazetteer, load_gazetteer
@@ -33,9 +35,9 @@ from geo.panels import (
     corridor_figures,
     faction_figures,
     place_history,
-    unresolved_places,
 )
 from geo.pipeline import ingest
+from geo.review import accept, find, review_rows
 from geo.store import Store, default_path
 from geo.theater import load_theater
 from geo.uploads import save_uploads
@@ -57,9 +59,15 @@ DB = str(default_path())
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl"]
 
 
-@st.cache_resource
-def gazetteer() -> Gazetteer:
-    """The offline gazetteer, loaded once per server."""
+def overrides_stamp() -> float:
+    """When the analyst overrides CSV last changed (0 when there is none)."""
+    path = settings.overrides_csv()
+    return path.stat().st_mtime if path.is_file() else 0.0
+
+
+@st.cache_resource(max_entries=2)
+def gazetteer(overrides: float = 0.0) -> Gazetteer:
+    """The offline gazetteer with the analyst's overrides (reloaded when they change)."""
     return load_gazetteer()
 
 
@@ -76,17 +84,10 @@ def store_stamp(db: str) -> tuple:
 
 
 @st.cache_resource(max_entries=2)
-def war(db: str, stamp: tuple) -> War:
+def war(db: str, stamp: tuple, overrides: float) -> War:
     """Claims, baseline and overrides of the store; layers are cached per date inside."""
     with Store(db) as store:
-        return load_war(store, gazetteer(), factions(), load_theater())
-
-
-@st.cache_data(max_entries=2)
-def unresolved(db: str, stamp: tuple) -> pd.DataFrame:
-    """Names no gazetteer knows, from the stored mentions."""
-    with Store(db) as store:
-        return unresolved_places(store.mentions(), store.documents())
+        return load_war(store, gazetteer(overrides), factions(), load_theater())
 
 
 def run_ingest(paths: list[Path], defaults: dict[str, str] | None = None) -> None:
@@ -98,7 +99,8 @@ def run_ingest(paths: list[Path], defaults: dict[str, str] | None = None) -> Non
                      text=f"{done}/{total}: {Path(path.split(':')[0]).name}")
 
     with Store(DB) as store:
-        report = ingest(paths, store, gazetteer(), factions(), progress=progress,
+        report = ingest(paths, store, gazetteer(overrides_stamp()), factions(),
+                        progress=progress,
                         defaults=defaults)
     bar.empty()
     st.session_state["ingest_report"] = (
@@ -116,7 +118,7 @@ if store_stamp(DB)[0] == 0:
         st.warning(f"`{CORPUS}`: no such folder to read articles from. Fix: set "
                    "FRONTLINE_CORPUS to a folder of articles, or add articles in the sidebar.")
 stamp = store_stamp(DB)
-WAR = war(DB, stamp)
+WAR = war(DB, stamp, overrides_stamp())
 theater = WAR.theater
 
 st.title("frontline")
@@ -286,7 +288,36 @@ if len(history):
     st.line_chart(history, color=[hex_colour(WAR.factions, c) for c in history.columns],
                   height=260)
 
-st.subheader("Unresolved names")
-st.caption("Named in the articles but in no gazetteer: not on the map, never guessed. Add them "
-           "to the overrides CSV with a source to place them.")
-st.dataframe(unresolved(DB, stamp), hide_index=True, width="stretch")
+st.subheader("Places to review")
+st.caption("Named in the articles but in no gazetteer. Approximate ones are placed from what "
+           "the articles say about them (precision 2: a point and an uncertainty radius; 3: a "
+           "region only) and drawn hollow; unresolved ones are not on the map, never guessed. "
+           "Adding coordinates with a source makes a place exact everywhere.")
+rows = review_rows(WAR)
+st.dataframe(pd.DataFrame(rows, columns=["name", "status", "kind", "precision", "lat", "lon",
+                                         "radius_km", "claims", "reason", "named_as",
+                                         "files"]),
+             hide_index=True, width="stretch")
+if rows:
+    with st.form("place_it", clear_on_submit=True):
+        st.markdown("**Add coordinates**")
+        pick = st.selectbox("Place", [r["name"] for r in rows], key="review_name")
+        c1, c2, c3 = st.columns(3)
+        lat = c1.number_input("Latitude", value=None, format="%.6f", key="review_lat")
+        lon = c2.number_input("Longitude", value=None, format="%.6f", key="review_lon")
+        use_estimate = c3.checkbox("Use the estimate from the text", key="review_estimate")
+        source = st.text_input("Source (the page the coordinates come from)",
+                               key="review_source")
+        author = st.text_input("Your name", key="review_author")
+        if st.form_submit_button("Save to the overrides"):
+            try:
+                written = accept(find(rows, pick), theater, lat=lat, lon=lon,
+                                 source_url=source, from_estimate=use_estimate, author=author)
+            except FrontlineError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["review_done"] = (
+                    f"{written['name']} placed at {written['lat']}, {written['lon']}.")
+                st.rerun()
+if "review_done" in st.session_state:
+    st.success(st.session_state.pop("review_done"))

@@ -3,7 +3,8 @@
 Method (in the theater's metric CRS):
 
 1. each controlled place with a point gets its Voronoi cell among all such places;
-2. the cell is cut to the place's influence radius (``[areas.influence_km]`` of
+2. the cell is cut to the place's influence radius (its own ``influence_km`` column where
+   set, as for approximate places; otherwise ``[areas.influence_km]`` of
    ``theater.toml``: city 10 km, town 6 km, village 3 km, facility 2 km, ...), so a lone town
    does not claim half the country;
 3. cells are clipped to the theater boundary;
@@ -39,6 +40,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPoint, shape
@@ -272,6 +274,9 @@ def _held(places: gpd.GeoDataFrame, theater: Theater
     kinds, kind = np.unique(places["kind"].to_numpy(dtype=object, na_value="")[rows]
                             .astype(str), return_inverse=True)
     radii = np.array([theater.radius_km(k) * 1000.0 for k in kinds.tolist()])[kind]
+    if "influence_km" in places.columns:  # a place's own radius (approximate places)
+        own = pd.to_numeric(places["influence_km"], errors="coerce").to_numpy(float)[rows]
+        radii = np.where(np.isnan(own), radii, own * 1000.0)
     return controllers[rows], geometry[rows], radii.astype(float)
 
 

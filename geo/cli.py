@@ -461,6 +461,52 @@ def cmd_corridors_import(args: argparse.Namespace) -> int:
     return 0
 
 
+REVIEW_COLUMNS = ["name", "status", "kind", "lat", "lon", "radius_km", "claims", "reason",
+                  "files"]
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """``frontline review``: places the gazetteer does not know, with evidence and estimate."""
+    from geo.review import review_rows
+
+    rows = review_rows(_war(args))
+    if args.format == "json":
+        _emit(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", args.out)
+        return 0
+    if not rows:
+        print("nothing to review: every place named in the store is in the gazetteer")
+        return 0
+    lines = []
+    for row in rows:
+        where = (f"~{row['lat']:.4f}, {row['lon']:.4f} within {row['radius_km']} km "
+                 f"(precision {row['precision']})" if row["lat"] is not None else "not placed")
+        lines.append(f"{row['name']} [{row['kind']}, {row['status']}]: {where}; "
+                     f"{row['claims']} claims; named as {row['named_as']} in {row['files']}")
+        lines.append(f"  why: {row['reason']}")
+        lines += [f"  evidence: {sentence}" for sentence in row["evidence"]]
+    lines.append("place one: frontline review accept NAME --lat LAT --lon LON --source URL "
+                 "(or --from-estimate)")
+    _emit("\n".join(lines) + "\n", args.out)
+    return 0
+
+
+def cmd_review_accept(args: argparse.Namespace) -> int:
+    """``frontline review accept NAME``: write a place to the overrides CSV."""
+    from geo import settings
+    from geo.review import accept, find, review_rows
+
+    war = _war(args)
+    row = find(review_rows(war), args.name)
+    path = args.overrides or settings.overrides_csv()
+    written = accept(row, war.theater, lat=args.lat, lon=args.lon, source_url=args.source or "",
+                     from_estimate=args.from_estimate, kind=args.kind, author=args.author,
+                     note=args.note, path=path)
+    print(f"{written['name']} ({written['kind']}) at {written['lat']}, {written['lon']} "
+          f"-> {path}; source: {written['source_url']}")
+    print(f"its {row['claims']} claims now count at this point (exact, precision 1).")
+    return 0
+
+
 def cmd_baseline_import(args: argparse.Namespace) -> int:
     """``frontline baseline import FILE --date D``: a known map as the starting state."""
     from geo.baseline import read_baseline
@@ -621,6 +667,25 @@ def build_parser() -> argparse.ArgumentParser:
     cimport.add_argument("--where", action="append", metavar="KEY=VALUE",
                          help="keep features whose property KEY equals VALUE (repeatable)")
     cimport.set_defaults(func=cmd_corridors_import)
+
+    review = sub.add_parser("review", help="places no gazetteer knows: evidence, estimates")
+    review.add_argument("--format", choices=("table", "json"), default="table")
+    review.add_argument("--db", type=Path, default=None)
+    review.add_argument("--out", type=Path, default=None)
+    review.set_defaults(func=cmd_review)
+    rsub = review.add_subparsers(dest="review_command")
+    raccept = rsub.add_parser("accept", help="place one (writes the overrides CSV)")
+    raccept.add_argument("name", help="the place, any spelling")
+    raccept.add_argument("--lat", type=float, default=None)
+    raccept.add_argument("--lon", type=float, default=None)
+    raccept.add_argument("--source", default=None, help="the page the coordinates come from")
+    raccept.add_argument("--from-estimate", action="store_true",
+                         help="take the estimate from the text as the point")
+    raccept.add_argument("--kind", default=None, help="village, town, facility, ...")
+    raccept.add_argument("--author", default="", help="who places it")
+    raccept.add_argument("--note", default="", help="why")
+    raccept.add_argument("--db", type=Path, default=None)
+    raccept.set_defaults(func=cmd_review_accept)
 
     baseline = sub.add_parser("baseline", help="starting state from a known map")
     bsub = baseline.add_subparsers(dest="baseline_command", required=True)

@@ -26,13 +26,23 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
+from geo.approximate import (
+    PRECISION_APPROXIMATE,
+    PRECISION_EXACT,
+    PRECISION_REGION,
+    Unplaced,
+    estimates,
+    resolutions,
+)
 from geo.areas import control_map
 from geo.baseline import baseline_areas, baseline_evidence
 from geo.corridor_lines import load_corridors
 from geo.corridors import add_distances, corridor_segments, corridor_table
 from geo.factions import Factions
 from geo.gazetteer import Gazetteer
+from geo.relative import Estimate
 from geo.store import Store
 from geo.theater import Theater
 from geo.timeline import Evidence, evidence_from_rows, snapshot
@@ -40,7 +50,9 @@ from geo.timeline import Evidence, evidence_from_rows, snapshot
 LAYERS = ("places", "areas", "frontlines", "claims", "corridors")
 CLAIM_LAYER_COLUMNS = ["date", "place_id", "place", "controller", "action", "hedged", "negated",
                        "near_place", "confidence", "date_basis", "evidence", "file", "source",
-                       "document", "geometry"]
+                       "document", "precision", "uncertainty_km", "geometry"]
+APPROXIMATE_INFLUENCE = 0.5
+"""An approximate place's influence radius, as a share of its kind's (`[areas.influence_km]`)."""
 
 
 @dataclass
@@ -56,6 +68,8 @@ class War:
     baseline_rows: list[dict[str, Any]]
     documents: list[dict[str, Any]]
     corridors: gpd.GeoDataFrame | None = None
+    estimates: dict[str, Estimate] = field(default_factory=dict)
+    unplaced: dict[str, Unplaced] = field(default_factory=dict)
     _cache: dict[date, dict[str, gpd.GeoDataFrame]] = field(default_factory=dict)
     _reported: dict[date, dict[str, dict[str, Any]]] = field(default_factory=dict)
     _claims: gpd.GeoDataFrame | None = None
@@ -70,8 +84,16 @@ class War:
 
 
 def load_war(store: Store, gazetteer: Gazetteer, factions: Factions, theater: Theater) -> War:
-    """Read claims, baseline and overrides from the store."""
-    claims = store.claims()
+    """Read claims, baseline and overrides from the store, and place what the text places.
+
+    Unresolved names the articles describe ("near Ain Issa, along the M4") become
+    approximate places (`geo.approximate`); a name the analyst has since placed in the
+    overrides CSV takes the override's exact place everywhere.
+    """
+    unplaced, found = estimates(store, gazetteer, theater)
+    moved = resolutions(unplaced, gazetteer)
+    claims = [{**c, "place_id": moved[c["place_id"]]} if c["place_id"] in moved else c
+              for c in store.claims()]
     evidence = evidence_from_rows(claims)
     baseline_rows = store.baseline()
     base, extra = baseline_evidence(baseline_rows)
@@ -82,19 +104,43 @@ def load_war(store: Store, gazetteer: Gazetteer, factions: Factions, theater: Th
             action="holds", day=date.fromisoformat(row["valid_from"]), hedged=False,
             negated=False, near_place=False, confidence=1.0, doc_id=f"override:{row['id']}",
             evidence=f"analyst override: {row['note']}".rstrip(": "), source="override"))
+    approximate = {pid: e for pid, e in found.items() if pid not in moved}
+    for place_id, guess in approximate.items():
+        extra[place_id] = (guess.name, guess.kind, Point(guess.lon, guess.lat))
     return War(gazetteer, factions, theater, claims, evidence, extra, baseline_rows,
-               store.documents(), load_corridors(theater))
+               store.documents(), load_corridors(theater), approximate,
+               {pid: u for pid, u in unplaced.items() if pid not in moved})
+
+
+def locate(war: War, place_id: str) -> tuple[BaseGeometry | None, int, float, str]:
+    """Where a place id is drawn: geometry, precision code, uncertainty (km), and why.
+
+    Gazetteer points and lines are exact (1), governorates region-only (3); estimates from
+    the text carry their own precision (2 or 3) and reason; baseline points are exact.
+    """
+    place = war.gazetteer.places.get(place_id)
+    if place is not None:
+        if place.kind == "corridor":
+            lines = dict(zip(war.corridors["ref"], war.corridors.geometry, strict=True))
+            return lines.get(place.name), PRECISION_EXACT, 0.0, ""
+        precision = PRECISION_REGION if place.is_area else PRECISION_EXACT
+        return Point(place.lon, place.lat), precision, 0.0, ""
+    guess = war.estimates.get(place_id)
+    if guess is not None:
+        return Point(guess.lon, guess.lat), guess.precision, guess.radius_km, guess.reason
+    if place_id in war.extra_places:
+        return war.extra_places[place_id][2], PRECISION_EXACT, 0.0, "baseline"
+    return None, 0, 0.0, ""
 
 
 def _all_claims(war: War) -> gpd.GeoDataFrame:
     """Every dated claim with a place, as a layer with distances to the corridors (built
     once per `War`, oldest first)."""
     if war._claims is None:
-        lines = dict(zip(war.corridors["ref"], war.corridors.geometry, strict=True))
         rows = []
         for claim in war.claims:
-            place = war.gazetteer.places.get(claim["place_id"])
-            if not claim["event_date"] or place is None:
+            geometry, precision, uncertainty, _ = locate(war, claim["place_id"])
+            if not claim["event_date"] or geometry is None:
                 continue
             rows.append({
                 "date": claim["event_date"], "place_id": claim["place_id"],
@@ -105,8 +151,7 @@ def _all_claims(war: War) -> gpd.GeoDataFrame:
                 "evidence": claim["evidence"],
                 "file": Path(str(claim["path"]).split(":")[0]).name,
                 "source": claim["url"] or "", "document": claim["doc_id"],
-                "geometry": lines.get(place.name) if place.kind == "corridor"
-                else Point(place.lon, place.lat),
+                "precision": precision, "uncertainty_km": uncertainty, "geometry": geometry,
             })
         frame = gpd.GeoDataFrame(rows, columns=CLAIM_LAYER_COLUMNS, geometry="geometry",
                                  crs="EPSG:4326")
@@ -130,8 +175,12 @@ def layers_on(war: War, day: date) -> dict[str, gpd.GeoDataFrame]:
         state = snapshot(war.evidence, day, gazetteer=war.gazetteer, factions=war.factions,
                          theater=war.theater, extra_places=war.extra_places)
         on_corridor = (state["kind"] == "corridor").to_numpy()
-        places = state[~on_corridor].reset_index(drop=True)
-        areas, fronts = control_map(places, war.theater, war.factions,
+        places = _with_precision(war, state[~on_corridor].reset_index(drop=True))
+        # Exact places first: where an estimate falls on a gazetteer point, the exact place
+        # keeps the cell (areas count each point once, the first).
+        counted = places[places["precision"] != PRECISION_REGION].sort_values(
+            "precision", kind="stable")
+        areas, fronts = control_map(counted, war.theater, war.factions,
                                     baseline=baseline_areas(war.baseline_rows, day))
         segments = corridor_segments(war.corridors, areas, places, fronts, war.factions,
                                      war.theater)
@@ -145,6 +194,21 @@ def layers_on(war: War, day: date) -> dict[str, gpd.GeoDataFrame]:
         }
         war._reported[day] = _reported(war, state[on_corridor], day)
     return war._cache[day]
+
+
+def _with_precision(war: War, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add ``precision``, ``uncertainty_km``, ``location_note`` and, for approximate places,
+    a reduced ``influence_km`` (`APPROXIMATE_INFLUENCE` of their kind's radius)."""
+    located = [locate(war, pid)[1:] for pid in places["place_id"]]
+    places = places.copy()
+    geometry = places.pop("geometry")
+    places["precision"] = [p for p, _, _ in located]
+    places["uncertainty_km"] = [u for _, u, _ in located]
+    places["location_note"] = [n for _, _, n in located]
+    places["influence_km"] = [
+        war.theater.radius_km(kind) * APPROXIMATE_INFLUENCE if p == PRECISION_APPROXIMATE
+        else None for kind, (p, _, _) in zip(places["kind"], located, strict=True)]
+    return gpd.GeoDataFrame(places, geometry=geometry, crs="EPSG:4326")
 
 
 def _reported(war: War, state: gpd.GeoDataFrame, day: date) -> dict[str, dict[str, Any]]:

@@ -317,30 +317,44 @@ def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
     points = [row for row in places.itertuples() if row.geometry is not None
               and row.geometry.geom_type == "Point"]
     if "places" in show:
-        data = []
+        data, circles = [], []
         for row in points:
             status = str(row.status)
             colour = _colour(factions, row.controller)
-            fill = [255, 255, 255, 255] if status == "contested" else [
-                *colour, STATUS_ALPHA.get(status, 255)]
+            precision = int(getattr(row, "precision", 1) or 1)
+            approximate = precision > 1
+            fill = ([255, 255, 255, 0] if approximate else [255, 255, 255, 255]
+                    if status == "contested" else [*colour, STATUS_ALPHA.get(status, 255)])
             since = f" since {row.since}" if row.since is not None and row.since == row.since \
                 else ""
+            where = (f"approximate location, within {row.uncertainty_km:g} km: "
+                     f"{row.location_note}" if approximate else f"{row.kind}")
+            tip = _tip(esc, tip_title=row.name,
+                       tip_line=f"{_faction_label(factions, row.controller)}, {status}{since}",
+                       tip_detail=f"{where}; last evidence {row.last_date}; "
+                                  f"{row.supporting_claims} supporting claims",
+                       tip_evidence=row.last_evidence,
+                       tip_source=_source(row.last_file, row.last_source))
             data.append({
                 "place_id": row.place_id, "position": [row.geometry.x, row.geometry.y],
                 "radius": _RADIUS_M.get(row.kind, 2000), "fill": fill,
-                "line": [*colour, 255],
-                **_tip(esc, tip_title=row.name,
-                       tip_line=f"{_faction_label(factions, row.controller)}, {status}{since}",
-                       tip_detail=f"{row.kind}; last evidence {row.last_date}; "
-                                  f"{row.supporting_claims} supporting claims",
-                       tip_evidence=row.last_evidence,
-                       tip_source=_source(row.last_file, row.last_source)),
-            })
+                "line": [*colour, 255], "width": 3 if approximate else 2, **tip})
+            if approximate:
+                circles.append({"position": [row.geometry.x, row.geometry.y],
+                                "radius": float(row.uncertainty_km) * 1000.0,
+                                "colour": colour, **tip})
+        out.append(pdk.Layer("ScatterplotLayer", id="uncertainty", data=circles,
+                             get_position="position", get_radius="radius", filled=True,
+                             stroked=True,
+                             get_fill_color="[colour[0], colour[1], colour[2], 30]",
+                             get_line_color="[colour[0], colour[1], colour[2], 140]",
+                             line_width_min_pixels=1, pickable=False))
         out.append(pdk.Layer("ScatterplotLayer", id="places", data=data,
                              get_position="position", get_radius="radius",
                              radius_min_pixels=5, radius_max_pixels=30, get_fill_color="fill",
-                             get_line_color="line", stroked=True, line_width_min_pixels=2,
-                             pickable=True, auto_highlight=True))
+                             get_line_color="line", get_line_width="width", stroked=True,
+                             line_width_units=pdk.types.String("pixels"),
+                             line_width_min_pixels=2, pickable=True, auto_highlight=True))
     if "claims" in show:
         claims = layers["claims"]
         day = str(claims["date"].max()) if len(claims) else ""
@@ -416,6 +430,7 @@ def war_legend_html(factions: Any, codes: Iterable[str], fire_range_km: float) -
               swatch(UNKNOWN_COLOUR, "reported", alpha=STATUS_ALPHA["reported"] / 255),
               swatch(UNKNOWN_COLOUR, "contested", ring=True),
               swatch(UNKNOWN_COLOUR, "stale", alpha=STATUS_ALPHA["stale"] / 255),
+              swatch(UNKNOWN_COLOUR, "approximate (with its uncertainty)", ring=True),
               swatch(CLAIM_COLOUR, "new claim", ring=True),
               swatch(FRONTLINE_COLOUR, "frontline", line=True),
               swatch(FIRE_COLOUR, f"corridor under fire (≤ {fire_range_km:g} km)", line=True)]

@@ -158,23 +158,3 @@ def corridor_figures(war: War, day: date) -> pd.DataFrame:
                          "share": km / corridor["length_km"] if corridor["length_km"] else 0.0,
                          "under fire km": corridor["fire_exposed_by_holder"].get(holder, 0.0)})
     return pd.DataFrame(rows, columns=["corridor", "holder", "km", "share", "under fire km"])
-
-
-def unresolved_places(mentions: list[dict[str, Any]], documents: list[dict[str, Any]]
-                      ) -> pd.DataFrame:
-    """Names the gazetteer could not place (stored mentions without a place), with the
-    articles and a sentence: never on the map, never guessed."""
-    files = {d["doc_id"]: Path(str(d["path"])).name for d in documents}
-    grouped: dict[str, dict[str, Any]] = {}
-    for mention in mentions:
-        if mention["place_id"]:
-            continue
-        row = grouped.setdefault(mention["name"], {"name": mention["name"],
-                                                   "kind": mention["kind"], "named as": set(),
-                                                   "files": set(),
-                                                   "evidence": mention["sentence"]})
-        row["named as"].add(mention["surface"])
-        row["files"].add(files.get(mention["doc_id"], mention["doc_id"]))
-    rows = [{**r, "named as": "; ".join(sorted(r["named as"])),
-             "files": "; ".join(sorted(r["files"]))} for r in grouped.values()]
-    return pd.DataFrame(rows, columns=["name", "kind", "named as", "files", "evidence"])

@@ -307,6 +307,24 @@ class Store:
             rows.append(item)
         return rows
 
+    def documents_with_unresolved(self) -> list[tuple[Document, list[Mention]]]:
+        """Every document that names a place no gazetteer knows, with all its mentions."""
+        rows = self.db.execute(
+            "SELECT * FROM documents WHERE doc_id IN "
+            "(SELECT DISTINCT doc_id FROM mentions WHERE place_id IS NULL) "
+            "ORDER BY published, path")
+        out = []
+        for row in rows:
+            document = Document(
+                doc_id=row["doc_id"], path=row["path"], title=row["title"], body=row["body"],
+                comments=row["comments"], published=date.fromisoformat(row["published"])
+                if row["published"] else None, source=row["source"], url=row["url"],
+                meta_basis=row["meta_basis"])
+            mentions = [Mention(**{c: m[c] for c in MENTION_COLUMNS})
+                        for m in self.mentions(row["doc_id"])]
+            out.append((document, mentions))
+        return out
+
     def mentions(self, doc_id: str | None = None) -> list[dict[str, Any]]:
         """Stored mentions, of one document or all."""
         if doc_id:

@@ -184,9 +184,20 @@ def test_clicked_place_shows_its_control_history(seed_app: AppTest) -> None:
     assert list(history["date"]) == sorted(history["date"])
 
 
-def test_unresolved_table_lists_names_not_in_the_gazetteer(seed_app: AppTest) -> None:
-    unresolved = table_with(seed_app, "named as")
-    assert set(unresolved["name"]) == {"Jehbel", "al-Mushairfeh", "Sharakrak silos"}
+def test_review_table_lists_the_places_no_gazetteer_knows(seed_app: AppTest) -> None:
+    review = table_with(seed_app, "radius_km")
+    assert set(review["name"]) == {"Jehbel", "al-Mushairfeh", "Sharakrak silos"}
+    assert set(review["status"]) == {"approximate"}
+
+
+def test_adding_coordinates_from_the_estimate_places_it_exactly(seed_app: AppTest) -> None:
+    seed_app.selectbox(key="review_name").set_value("Jehbel")
+    seed_app.checkbox(key="review_estimate").check()
+    seed_app.text_input(key="review_author").input("analyst A")
+    seed_app.button(key="FormSubmitter:place_it-Save to the overrides").click().run()
+    assert not seed_app.exception, [e.value for e in seed_app.exception]
+    assert any("Jehbel placed at" in s.value for s in seed_app.success)
+    assert "Jehbel" not in set(table_with(seed_app, "radius_km")["name"])
 
 
 def test_bad_file_is_reported_and_the_good_article_still_mapped(

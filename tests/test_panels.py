@@ -22,7 +22,6 @@ from geo.panels import (
     corridor_figures,
     faction_figures,
     place_history,
-    unresolved_places,
 )
 from geo.store import Store
 from geo.theater import load_theater
@@ -88,13 +87,6 @@ def test_area_history_has_a_row_per_date_and_a_column_per_faction(war) -> None:
     history = area_history(war)
     assert len(history) == len(war.dates())
     assert {"GOV", "SDF", "TURKEY"} <= set(history.columns)
-
-
-def test_unresolved_places_come_from_the_stored_mentions(db: Path) -> None:
-    with Store(db) as store:
-        table = unresolved_places(store.mentions(), store.documents())
-    assert set(table["name"]) == {"Jehbel", "al-Mushairfeh", "Sharakrak silos"}
-    assert all(table["files"].str.endswith(".txt"))
 
 
 def test_snapshot_zip_holds_every_layer_and_the_summary(war) -> None:
