@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.gazetteer import Gazetteer
-from geo.names import slug
+from geo.names import same_name, slug
 from geo.relative import Estimate, Relation, estimate, relations_for
 from geo.store import Store
 from geo.theater import Theater
@@ -38,39 +38,55 @@ class Unplaced:
 
 
 def _collect(store: Store, gazetteer: Gazetteer, theater: Theater
-             ) -> tuple[dict[str, Unplaced], dict[str, list[Relation]]]:
-    """The unresolved names of the store and the relations their articles state, per
-    ``unresolved:<slug>`` id."""
+             ) -> tuple[dict[str, Unplaced], dict[str, list[Relation]], dict[str, str]]:
+    """The unresolved names of the store, the relations their articles state, and the ids
+    of spelling variants ("unresolved:jahbal" -> "unresolved:jehbel"): one place per name,
+    whatever the article's spelling (`geo.names.same_name`)."""
     named: dict[str, dict] = {}
+    aliases: dict[str, str] = {}
     relations: dict[str, list[Relation]] = {}
+
+    def canonical(place_id: str, name: str) -> str:
+        if place_id in aliases:
+            return aliases[place_id]
+        for other, entry in named.items():
+            if same_name(name, entry["name"]):
+                aliases[place_id] = other
+                return other
+        aliases[place_id] = place_id
+        return place_id
+
     for document, mentions in store.documents_with_unresolved():
         for mention in mentions:
             if mention.place_id:
                 continue
-            place_id = f"unresolved:{slug(mention.surface)}"  # as geo.claims names it
+            own = f"unresolved:{slug(mention.surface)}"  # as geo.claims names it
+            place_id = canonical(own, mention.name)
             entry = named.setdefault(place_id, {"name": mention.name, "kind": mention.kind,
                                                 "surfaces": {}, "files": {}, "sentences": {}})
             entry["surfaces"][mention.surface] = None
             entry["files"][Path(document.path.split(":")[0]).name] = None
             entry["sentences"][mention.sentence] = None
         for place_id, found in relations_for(document, mentions, gazetteer, theater).items():
-            relations.setdefault(place_id, []).extend(found)
+            relations.setdefault(aliases.get(place_id, place_id), []).extend(found)
     unplaced = {pid: Unplaced(pid, e["name"], e["kind"], tuple(e["surfaces"]),
                               tuple(e["files"]), tuple(e["sentences"]))
                 for pid, e in named.items()}
-    return unplaced, relations
+    return unplaced, relations, {a: c for a, c in aliases.items() if a != c}
 
 
 def estimates(store: Store, gazetteer: Gazetteer, theater: Theater
-              ) -> tuple[dict[str, Unplaced], dict[str, Estimate]]:
-    """Every unresolved name of the store, and the estimate of those the text places."""
-    unplaced, relations = _collect(store, gazetteer, theater)
+              ) -> tuple[dict[str, Unplaced], dict[str, Estimate], dict[str, str]]:
+    """Every unresolved name of the store, the estimate of those the text places, and the
+    ids of spelling variants to merge into them (claims use the spelling of their article).
+    """
+    unplaced, relations, aliases = _collect(store, gazetteer, theater)
     found = {}
     for place_id, item in unplaced.items():
         guess = estimate(place_id, item.name, item.kind, relations.get(place_id, []), theater)
         if guess is not None:
             found[place_id] = guess
-    return unplaced, found
+    return unplaced, found, aliases
 
 
 def resolutions(unplaced: dict[str, Unplaced], gazetteer: Gazetteer) -> dict[str, str]:

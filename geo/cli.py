@@ -57,6 +57,8 @@ def cmd_places(args: argparse.Namespace) -> int:
     """``frontline places PATH...``: the places the articles name."""
     from geo.export import feature_collection
     from geo.places import geocode_corpus, places_frame
+    from geo.relative import estimates_for
+    from geo.theater import load_theater
 
     gazetteer = _gazetteer(args)
     corpus = geocode_corpus(args.paths, gazetteer)
@@ -68,6 +70,8 @@ def cmd_places(args: argparse.Namespace) -> int:
         return 2
     results, failures = corpus.results, corpus.failures
     resolved, unresolved = corpus.resolved, corpus.unresolved
+    guesses = estimates_for(results, gazetteer, load_theater())
+    guess_of = {g.place_id: g for g in guesses}
     records = unresolved if args.unresolved else resolved
     rows = [{
         "name": r.name, "kind": r.kind, "lat": r.lat, "lon": r.lon, "source": r.source,
@@ -78,21 +82,28 @@ def cmd_places(args: argparse.Namespace) -> int:
         "offsets": "; ".join(f"{o.doc_id}:{o.start}-{o.end}" for o in r.occurrences),
         "evidence": r.occurrences[0].sentence if r.occurrences else "",
     } for r in records]
+    if args.unresolved:
+        for row, record in zip(rows, records, strict=True):
+            guess = guess_of.get(record.place_id)
+            row["estimate"] = (f"~{guess.lat:.4f}, {guess.lon:.4f} within {guess.radius_km} km "
+                               f"(precision {guess.precision}): {guess.reason}" if guess
+                               else "not placed by the text")
     if args.format == "geojson":
         if args.unresolved:
             print("error: unresolved places have no coordinates, so no GeoJSON. Fix: use "
                   "--format table or csv with --unresolved.", file=sys.stderr)
             return 2
-        text = json.dumps(feature_collection(places_frame(resolved, gazetteer)),
+        text = json.dumps(feature_collection(places_frame(resolved, gazetteer, guesses)),
                           ensure_ascii=False, indent=1) + "\n"
     elif args.format == "csv":
         text = _csv(rows, list(rows[0]) if rows else ["name"])
     else:
-        columns = ["name", "kind", "surfaces", "files", "mentions", "evidence"] if args.unresolved \
+        columns = ["name", "kind", "surfaces", "files", "estimate", "evidence"] \
+            if args.unresolved \
             else ["name", "kind", "lat", "lon", "source", "surfaces", "files", "mentions"]
         text = _table(rows, columns, {"name": 26, "kind": 11, "lat": 9, "lon": 9, "source": 9,
                                       "surfaces": 30, "files": 30, "mentions": 8,
-                                      "evidence": 70})
+                                      "estimate": 60, "evidence": 70})
     _emit(text, args.out)
     print(f"{len(results)} documents, {len(resolved)} places, {len(unresolved)} unresolved, "
           f"{len(failures)} errors", file=sys.stderr)

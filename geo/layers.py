@@ -90,8 +90,9 @@ def load_war(store: Store, gazetteer: Gazetteer, factions: Factions, theater: Th
     approximate places (`geo.approximate`); a name the analyst has since placed in the
     overrides CSV takes the override's exact place everywhere.
     """
-    unplaced, found = estimates(store, gazetteer, theater)
+    unplaced, found, aliases = estimates(store, gazetteer, theater)
     moved = resolutions(unplaced, gazetteer)
+    moved |= {alias: moved.get(same, same) for alias, same in aliases.items()}
     claims = [{**c, "place_id": moved[c["place_id"]]} if c["place_id"] in moved else c
               for c in store.claims()]
     evidence = evidence_from_rows(claims)

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 from shapely.geometry import Point
@@ -25,6 +26,9 @@ from geo.geocode import resolve
 from geo.ingest import IngestFailure, read_documents
 from geo.models import Document, Mention
 from geo.names import same_name, slug
+
+if TYPE_CHECKING:
+    from geo.relative import Estimate
 
 
 @dataclass(frozen=True)
@@ -150,12 +154,16 @@ def collect_places(results: Iterable[tuple[Document, list[Mention]]], gazetteer:
     return sorted(resolved, key=lambda r: r.name), sorted(unresolved, key=lambda r: r.name)
 
 
-def places_frame(records: Iterable[PlaceRecord], gazetteer: Gazetteer) -> gpd.GeoDataFrame:
-    """GeoDataFrame (EPSG:4326) of resolved places, one row each.
+def places_frame(records: Iterable[PlaceRecord], gazetteer: Gazetteer,
+                 estimates: Iterable[Estimate] = ()) -> gpd.GeoDataFrame:
+    """GeoDataFrame (EPSG:4326) of resolved places, one row each, and of the unresolved
+    places the text locates (`geo.relative.estimates_for`).
 
     Columns: place_id, name, kind, lat, lon, source, source_url, admin1, method,
     surfaces (``; ``-joined), documents (ids), files, mentions, offsets
-    (``doc:start-end`` list) and geometry (Point, or the governorate Polygon / corridor line).
+    (``doc:start-end`` list), precision (1 gazetteer point or line, 2 approximate from the
+    text, 3 region only), uncertainty_km, location_note and geometry (Point, or the
+    governorate Polygon / corridor line).
     """
     rows = []
     for record in records:
@@ -171,8 +179,21 @@ def places_frame(records: Iterable[PlaceRecord], gazetteer: Gazetteer) -> gpd.Ge
             "files": "; ".join(dict.fromkeys(o.path for o in record.occurrences)),
             "mentions": len(record.occurrences),
             "offsets": "; ".join(f"{o.doc_id}:{o.start}-{o.end}" for o in record.occurrences),
+            "precision": 3 if place.is_area else 1, "uncertainty_km": 0.0, "location_note": "",
             "geometry": geometry,
         })
+    for guess in estimates:
+        sources = dict.fromkeys(r.path for r in (*guess.relations,))
+        rows.append({
+            "place_id": guess.place_id, "name": guess.name, "kind": guess.kind,
+            "lat": guess.lat, "lon": guess.lon, "source": "text", "source_url": "",
+            "admin1": "", "method": "relative", "surfaces": guess.name,
+            "documents": "; ".join(dict.fromkeys(r.doc_id for r in guess.relations)),
+            "files": "; ".join(sources), "mentions": len(guess.relations), "offsets": "",
+            "precision": guess.precision, "uncertainty_km": guess.radius_km,
+            "location_note": guess.reason, "geometry": Point(guess.lon, guess.lat),
+        })
     columns = ["place_id", "name", "kind", "lat", "lon", "source", "source_url", "admin1",
-               "method", "surfaces", "documents", "files", "mentions", "offsets", "geometry"]
+               "method", "surfaces", "documents", "files", "mentions", "offsets", "precision",
+               "uncertainty_km", "location_note", "geometry"]
     return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs="EPSG:4326")

@@ -115,3 +115,37 @@ def test_accept_with_coordinates_needs_a_source_and_a_point_in_the_theater(
     assert main(["review", "accept", "Sharakrak silos", "--lat", lat, "--lon", lon,
                  "--source", "https://example.org/map", "--db", str(db)]) == 0
     assert "example.org/map" in overrides.read_text(encoding="utf-8")
+
+
+def test_spellings_of_one_unknown_place_in_two_articles_are_one_place(
+        tmp_path: Path, overrides: Path) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "jahbal.md").write_text(
+        "---\npublished: 2020-12-28\n---\nThe village of Jahbal lies 15 km east of Ain Issa. "
+        "Turkish-backed forces captured the village of Jahbal on Sunday.\n", encoding="utf-8")
+    path = tmp_path / "f.db"
+    assert main(["ingest", str(SEEDS), str(extra), "--db", str(path)]) == 0
+    war = war_of(path)
+    assert [p.name for p in war.unplaced.values()].count("Jehbel") == 1
+    assert not any(p.name == "Jahbal" for p in war.unplaced.values())
+    jehbel = next(e for e in war.estimates.values() if e.name == "Jehbel")
+    assert {r.path.rsplit("/", 1)[-1] for r in jehbel.relations} >= {
+        "001_057fba380bfd3fe5.txt", "jahbal.md"}
+    places = layers_on(war, date(2020, 12, 28))["places"].set_index("name")
+    assert places.loc["Jehbel", "controller"] == "TURKEY"  # the later claim, other spelling
+    assert places.loc["Jehbel", "precision"] == 2
+
+
+def test_every_named_place_feature_carries_a_precision_code(capsys) -> None:
+    assert main(["places", str(SEEDS), "--format", "geojson"]) == 0
+    features = json.loads(capsys.readouterr().out)["features"]
+    precision = {f["properties"]["name"]: f["properties"]["precision"] for f in features}
+    assert all(code in (1, 2, 3) for code in precision.values())
+    assert {n for n, code in precision.items() if code == 2} == SEED_PLACES
+    assert precision["Ayn Issa"] == 1 and precision["Raqqa Governorate"] == 3
+    approximate = [f for f in features if f["properties"]["precision"] == 2]
+    assert all(f["properties"]["uncertainty_km"] > 0 and f["properties"]["location_note"]
+               for f in approximate)
+    assert main(["places", str(SEEDS), "--unresolved"]) == 0
+    assert "(precision 2)" in capsys.readouterr().out
