@@ -267,7 +267,14 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     day = _date_arg(args.date, "--date")
     war = _war(args)
     layers = layers_on(war, day)
-    files = write_snapshot(layers, summary(war, layers, day), args.out)
+    about = summary(war, layers, day)
+    files = write_snapshot(layers, about, args.out)
+    documents = [d["file"] for d in about["documents"]]
+    if args.html:
+        from geo.htmlmap import write_html
+
+        files.append(write_html(layers, war.theater, war.factions, day,
+                                args.out / "map.html", documents=documents))
     print(f"snapshot of {day}: {len(layers['places'])} places, {len(layers['areas'])} areas, "
           f"{len(layers['frontlines'])} frontlines, {len(layers['claims'])} claims -> "
           f"{', '.join(f.name for f in files)} in {args.out}")
@@ -633,6 +640,8 @@ def build_parser() -> argparse.ArgumentParser:
     snap = sub.add_parser("snapshot", help="write the layers of one date to a folder")
     snap.add_argument("--date", required=True, help="YYYY-MM-DD")
     snap.add_argument("--out", type=Path, required=True)
+    snap.add_argument("--html", action="store_true",
+                      help="also map.html: a standalone interactive map that works offline")
     snap.add_argument("--db", type=Path, default=None)
     snap.set_defaults(func=cmd_snapshot)
 
