@@ -19,6 +19,7 @@ from geo.errors import FrontlineError
 from geo.export import snapshot_zip
 from geo.factions import Factions, load_factions
 from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.htmlmap import snapshot_html
 from geo.layers import War, layers_on, load_war, summary
 from geo.mapview import (
     ONLINE_BASEMAP,
@@ -273,11 +274,18 @@ def war_on_a_date() -> None:
                               factions=faction_filter, statuses=status_filter),
                  hide_index=True, width="stretch",
                  column_config={"source": st.column_config.LinkColumn("source")})
-    st.download_button(
+    about = summary(WAR, layers, day)
+    documents = [d["file"] for d in about["documents"]]
+    d1, d2 = st.columns(2)
+    d1.download_button(
         "Download this date (GeoJSON layers, zip)", key="download_zip",
-        data=lambda: snapshot_zip(layers, summary(WAR, layers, day)),
+        data=lambda: snapshot_zip(layers, about),
         file_name=f"frontline-{day.isoformat()}.zip", mime="application/zip",
         on_click="ignore")
+    d2.download_button(
+        "Download this date as an offline HTML map", key="download_html",
+        data=lambda: snapshot_html(layers, theater, WAR.factions, day, documents=documents),
+        file_name=f"frontline-{day.isoformat()}.html", mime="text/html", on_click="ignore")
 
 
 war_on_a_date()
