@@ -275,6 +275,12 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
         files.append(write_html(layers, war.theater, war.factions, day,
                                 args.out / "map.html", documents=documents))
+    if args.tif:
+        from geo.raster import write_control_tif
+
+        files.append(write_control_tif(layers["areas"], war.factions, war.theater,
+                                       args.out / "control.tif",
+                                       resolution_m=args.resolution, day=day))
     print(f"snapshot of {day}: {len(layers['places'])} places, {len(layers['areas'])} areas, "
           f"{len(layers['frontlines'])} frontlines, {len(layers['claims'])} claims -> "
           f"{', '.join(f.name for f in files)} in {args.out}")
@@ -525,6 +531,61 @@ def cmd_review_accept(args: argparse.Namespace) -> int:
     return 0
 
 
+def _steps(war, date_from: str | None, date_to: str | None, step: str) -> list:
+    """The dates from ``--from`` to ``--to``: every claim date, or every N days (``7d``)."""
+    from datetime import timedelta
+
+    dates = war.dates()
+    if not dates:
+        raise FrontlineError("the store has no dated claims. Fix: run 'frontline ingest "
+                             "PATH' first.")
+    first = _date_arg(date_from, "--from") if date_from else dates[0]
+    last = _date_arg(date_to, "--to") if date_to else dates[-1]
+    if last < first:
+        raise FrontlineError(f"--to {last} is before --from {first}. Fix: swap them.")
+    if step == "claims":
+        picked = [d for d in dates if first <= d <= last]
+        return picked or [first]
+    if not step.endswith("d") or not step[:-1].isdigit() or int(step[:-1]) < 1:
+        raise FrontlineError(f"--step {step!r} is not 'claims' or a number of days like "
+                             "'1d' or '7d'. Fix: e.g. --step 7d")
+    days = int(step[:-1])
+    return [first + timedelta(days=i) for i in range(0, (last - first).days + 1, days)]
+
+
+def cmd_raster(args: argparse.Namespace) -> int:
+    """``frontline raster --from D1 --to D2 --out FILE.tif``: one band per date."""
+    from geo.layers import layers_on
+    from geo.raster import write_series_tif
+
+    war = _war(args)
+    days = _steps(war, args.date_from, args.date_to, args.step)
+    frames = [(day, layers_on(war, day)["areas"]) for day in days]
+    path = write_series_tif(frames, war.factions, war.theater, args.out,
+                            resolution_m=args.resolution)
+    print(f"{len(days)} bands ({days[0]} .. {days[-1]}), {args.resolution:g} m pixels -> {path}")
+    return 0
+
+
+def cmd_population(args: argparse.Namespace) -> int:
+    """``frontline population RASTER --date D``: people per faction's control area."""
+    from geo.layers import layers_on
+    from geo.raster import population
+
+    war = _war(args)
+    day = _date_arg(args.date, "--date")
+    people = population(args.raster, layers_on(war, day)["areas"], war.theater)
+    rows = [{"controller": code, "people": round(value)} for code, value in people.items()]
+    if args.format == "json":
+        print(json.dumps({"date": day.isoformat(), "raster": str(args.raster),
+                          "people": {r["controller"]: r["people"] for r in rows}}, indent=1))
+    else:
+        print(f"people per control area on {day} (from {args.raster.name}):")
+        sys.stdout.write(_table(rows, ["controller", "people"],
+                                {"controller": 12, "people": 14}))
+    return 0
+
+
 def cmd_baseline_import(args: argparse.Namespace) -> int:
     """``frontline baseline import FILE --date D``: a known map as the starting state."""
     from geo.baseline import read_baseline
@@ -642,6 +703,10 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--out", type=Path, required=True)
     snap.add_argument("--html", action="store_true",
                       help="also map.html: a standalone interactive map that works offline")
+    snap.add_argument("--tif", action="store_true",
+                      help="also control.tif: a GeoTIFF of controller codes")
+    snap.add_argument("--resolution", type=float, default=500.0,
+                      help="GeoTIFF pixel size in metres (default 500)")
     snap.add_argument("--db", type=Path, default=None)
     snap.set_defaults(func=cmd_snapshot)
 
@@ -706,6 +771,23 @@ def build_parser() -> argparse.ArgumentParser:
     raccept.add_argument("--note", default="", help="why")
     raccept.add_argument("--db", type=Path, default=None)
     raccept.set_defaults(func=cmd_review_accept)
+
+    raster = sub.add_parser("raster", help="a GeoTIFF with one band of control per date")
+    raster.add_argument("--from", dest="date_from", help="first date (default: first claim)")
+    raster.add_argument("--to", dest="date_to", help="last date (default: last claim)")
+    raster.add_argument("--step", default="claims",
+                        help="'claims' (every claim date, default) or days, e.g. 1d, 7d")
+    raster.add_argument("--resolution", type=float, default=500.0, help="metres per pixel")
+    raster.add_argument("--out", type=Path, required=True, help="the .tif to write")
+    raster.add_argument("--db", type=Path, default=None)
+    raster.set_defaults(func=cmd_raster)
+
+    people = sub.add_parser("population", help="people per control area (population raster)")
+    people.add_argument("raster", type=Path, help="a population GeoTIFF (e.g. WorldPop)")
+    people.add_argument("--date", required=True, help="YYYY-MM-DD")
+    people.add_argument("--format", choices=("table", "json"), default="table")
+    people.add_argument("--db", type=Path, default=None)
+    people.set_defaults(func=cmd_population)
 
     baseline = sub.add_parser("baseline", help="starting state from a known map")
     bsub = baseline.add_subparsers(dest="baseline_command", required=True)
