@@ -91,9 +91,19 @@ def war(db: str, stamp: tuple, overrides: float) -> War:
         return load_war(store, gazetteer(overrides), factions(), load_theater())
 
 
-def run_ingest(paths: list[Path], defaults: dict[str, str] | None = None) -> None:
-    """Ingest files into the store with a progress bar; report what failed."""
-    bar = st.progress(0.0, text="Reading the articles…")
+@st.cache_data(max_entries=256, show_spinner=False)
+def date_tables(db: str, stamp: tuple, overrides: float, day: date, before: date | None
+                ) -> dict[str, pd.DataFrame]:
+    """The figures and tables of a date (pure functions of the store; cached per date)."""
+    current = war(db, stamp, overrides)
+    return {"factions": faction_figures(current, day, before),
+            "corridors": corridor_figures(current, day),
+            "changes": changes_between(current, before, day)}
+
+
+def run_ingest(paths: list[Path], slot, defaults: dict[str, str] | None = None) -> None:
+    """Ingest files into the store with a progress bar in ``slot``; report what failed."""
+    bar = slot.progress(0.0, text="Reading the articles…")
 
     def progress(done: int, total: int, path: str) -> None:
         bar.progress(min(1.0, done / max(total, 1)),
@@ -112,9 +122,12 @@ def run_ingest(paths: list[Path], defaults: dict[str, str] | None = None) -> Non
 
 
 # ------------------------------------------------------------------ data
+# One slot on every run, so the elements after it keep their place (and the map is never
+# remounted) whether or not this run ingests.
+slot = st.empty()
 if store_stamp(DB)[0] == 0:
     if Path(CORPUS).is_dir():
-        run_ingest([Path(CORPUS)])
+        run_ingest([Path(CORPUS)], slot)
     else:
         st.warning(f"`{CORPUS}`: no such folder to read articles from. Fix: set "
                    "FRONTLINE_CORPUS to a folder of articles, or add articles in the sidebar.")
@@ -143,7 +156,8 @@ with st.sidebar:
         published = st.date_input("Publication date (for files that give none)", value=None)
         if st.form_submit_button("Ingest") and files:
             saved, refused = save_uploads([(f.name, f.getvalue()) for f in files])
-            run_ingest(saved, {"published": published.isoformat()} if published else None)
+            run_ingest(saved, st.empty(),
+                       {"published": published.isoformat()} if published else None)
             if refused:
                 st.session_state["ingest_report"] = (
                     st.session_state["ingest_report"][0],
@@ -229,7 +243,8 @@ def war_on_a_date() -> None:
     if picked:
         st.session_state["place"] = picked[0].get("place_id")
 
-    figures = faction_figures(WAR, day, before)
+    tables = date_tables(DB, stamp, overrides_stamp(), day, before)
+    figures = tables["factions"]
     st.subheader(f"{day.isoformat()}" + (f" (since {before.isoformat()})" if before else ""))
     for chunk in range(0, len(figures), 4):
         columns = st.columns(4)
@@ -247,12 +262,12 @@ def war_on_a_date() -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Corridors**")
-        st.dataframe(corridor_figures(WAR, day), hide_index=True, width="stretch",
+        st.dataframe(tables["corridors"], hide_index=True, width="stretch",
                      column_config={"share": st.column_config.ProgressColumn(
                          "share", format="percent", min_value=0.0, max_value=1.0)})
     with right:
         st.markdown("**Changed hands since the previous step**")
-        st.dataframe(changes_between(WAR, before, day), hide_index=True, width="stretch",
+        st.dataframe(tables["changes"], hide_index=True, width="stretch",
                      column_config={"source": st.column_config.LinkColumn("source")})
     place_id = st.session_state.get("place")
     if place_id:

@@ -73,6 +73,7 @@ class War:
     _cache: dict[date, dict[str, gpd.GeoDataFrame]] = field(default_factory=dict)
     _reported: dict[date, dict[str, dict[str, Any]]] = field(default_factory=dict)
     _claims: gpd.GeoDataFrame | None = None
+    _corridor_tables: dict[date, list[dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.corridors is None:
@@ -236,10 +237,14 @@ def _reported(war: War, state: gpd.GeoDataFrame, day: date) -> dict[str, dict[st
 
 
 def corridor_report(war: War, day: date) -> list[dict[str, Any]]:
-    """Corridor figures of ``day`` (`geo.corridors.corridor_table`), text claims included."""
-    layers = layers_on(war, day)
-    return corridor_table(war.corridors, layers["corridors"], layers["frontlines"],
-                          war.theater, war._reported[day])
+    """Corridor figures of ``day`` (`geo.corridors.corridor_table`), text claims included
+    (cached per date on the `War`, like the layers)."""
+    if day not in war._corridor_tables:
+        layers = layers_on(war, day)
+        war._corridor_tables[day] = corridor_table(war.corridors, layers["corridors"],
+                                                   layers["frontlines"], war.theater,
+                                                   war._reported[day])
+    return war._corridor_tables[day]
 
 
 def summary(war: War, layers: dict[str, gpd.GeoDataFrame], day: date) -> dict[str, Any]:
