@@ -39,6 +39,7 @@ from geo.panels import (
 )
 from geo.pipeline import ingest
 from geo.review import accept, find, review_rows
+from geo.staticmap import png_bytes
 from geo.store import Store, default_path
 from geo.theater import load_theater
 from geo.uploads import save_uploads
@@ -291,7 +292,7 @@ def war_on_a_date() -> None:
                  column_config={"source": st.column_config.LinkColumn("source")})
     about = summary(WAR, layers, day)
     documents = [d["file"] for d in about["documents"]]
-    d1, d2 = st.columns(2)
+    d1, d2, d3 = st.columns(3)
     d1.download_button(
         "Download this date (GeoJSON layers, zip)", key="download_zip",
         data=lambda: snapshot_zip(layers, about),
@@ -301,6 +302,10 @@ def war_on_a_date() -> None:
         "Download this date as an offline HTML map", key="download_html",
         data=lambda: snapshot_html(layers, theater, WAR.factions, day, documents=documents),
         file_name=f"frontline-{day.isoformat()}.html", mime="text/html", on_click="ignore")
+    d3.download_button(
+        "Download this date as a PNG map", key="download_png",
+        data=lambda: png_bytes(layers, theater, WAR.factions, day, documents=documents),
+        file_name=f"frontline-{day.isoformat()}.png", mime="image/png", on_click="ignore")
 
 
 war_on_a_date()

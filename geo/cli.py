@@ -275,6 +275,12 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
         files.append(write_html(layers, war.theater, war.factions, day,
                                 args.out / "map.html", documents=documents))
+    if args.png:
+        from geo.staticmap import render_png
+
+        files.append(render_png(layers, war.theater, war.factions, day, args.out / "map.png",
+                                documents=documents, width_px=args.width,
+                                extent=args.extent))
     if args.tif:
         from geo.raster import write_control_tif
 
@@ -567,6 +573,32 @@ def cmd_raster(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_animate(args: argparse.Namespace) -> int:
+    """``frontline animate --from D1 --to D2 --out FILE.gif|mp4``: the war, frame by frame."""
+    from geo.animate import write_animation
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".gif", ".mp4"):
+        print(f"error: {args.out}: unknown animation type {args.out.suffix!r}. Fix: end the "
+              "file name with .gif or .mp4", file=sys.stderr)
+        return 2
+    war = _war(args)
+    days = _steps(war, args.date_from, args.date_to, args.step)
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\rframe {done}/{total}", end="", file=sys.stderr, flush=True)
+        seen.append(done)
+
+    path = write_animation(war, days, args.out, seconds_per_frame=args.seconds,
+                           width_px=args.width, extent=args.extent, progress=progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"{len(days)} frames ({days[0]} .. {days[-1]}), {args.seconds:g} s each -> {path}")
+    return 0
+
+
 def cmd_population(args: argparse.Namespace) -> int:
     """``frontline population RASTER --date D``: people per faction's control area."""
     from geo.layers import layers_on
@@ -703,6 +735,10 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--out", type=Path, required=True)
     snap.add_argument("--html", action="store_true",
                       help="also map.html: a standalone interactive map that works offline")
+    snap.add_argument("--png", action="store_true", help="also map.png: a map for reports")
+    snap.add_argument("--width", type=int, default=1600, help="map.png width in pixels")
+    snap.add_argument("--extent", choices=("theater", "data"), default="theater",
+                      help="map.png shows the whole theater or zooms to the data")
     snap.add_argument("--tif", action="store_true",
                       help="also control.tif: a GeoTIFF of controller codes")
     snap.add_argument("--resolution", type=float, default=500.0,
@@ -781,6 +817,18 @@ def build_parser() -> argparse.ArgumentParser:
     raster.add_argument("--out", type=Path, required=True, help="the .tif to write")
     raster.add_argument("--db", type=Path, default=None)
     raster.set_defaults(func=cmd_raster)
+
+    animate = sub.add_parser("animate", help="a GIF or MP4 of the map, date by date")
+    animate.add_argument("--from", dest="date_from", help="first date (default: first claim)")
+    animate.add_argument("--to", dest="date_to", help="last date (default: last claim)")
+    animate.add_argument("--step", default="claims",
+                         help="'claims' (every claim date, default) or days, e.g. 7d")
+    animate.add_argument("--seconds", type=float, default=1.0, help="seconds per frame")
+    animate.add_argument("--width", type=int, default=1200, help="frame width in pixels")
+    animate.add_argument("--extent", choices=("theater", "data"), default="theater")
+    animate.add_argument("--out", type=Path, required=True, help="FILE.gif or FILE.mp4")
+    animate.add_argument("--db", type=Path, default=None)
+    animate.set_defaults(func=cmd_animate)
 
     people = sub.add_parser("population", help="people per control area (population raster)")
     people.add_argument("raster", type=Path, help="a population GeoTIFF (e.g. WorldPop)")

@@ -818,3 +818,17 @@ def render_png(layers: dict[str, gpd.GeoDataFrame], theater: Theater, factions: 
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def png_bytes(layers: dict[str, gpd.GeoDataFrame], theater: Theater, factions: Factions,
+              day: date, *, documents: Sequence[str] = (), width_px: int = DEFAULT_WIDTH_PX,
+              extent: str | Extent = "theater") -> bytes:
+    """The PNG of `render_png` as bytes (for downloads), with the same metadata."""
+    import io
+
+    fig = render_figure(layers, theater, factions, day, documents=documents,
+                        width_px=width_px, extent=extent)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi,
+                metadata=png_metadata(theater, day, documents, None))
+    return buffer.getvalue()
