@@ -50,6 +50,9 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_snapshot.py
 	$(BIN)/python benchmarks/bench_corridors.py
+	$(BIN)/python benchmarks/bench_images.py
+	$(BIN)/python benchmarks/bench_raster.py
+	$(BIN)/python benchmarks/bench_app.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
