@@ -2,6 +2,7 @@
 
 Nothing here talks to anything but 127.0.0.1: the server binds to the loopback address and
 `block_outside_requests` aborts every browser request to another host (and records it).
+Waits are bounded polls (`poll`, `stays`), never fixed sleeps.
 """
 
 from __future__ import annotations
@@ -134,11 +135,27 @@ def _stop(process: subprocess.Popen) -> None:
             continue
 
 
-def block_outside_requests(page, outside: list[str]) -> None:
-    """Let the page reach 127.0.0.1 only; every other request is aborted and listed."""
+def run_frontline(*args: str, env: dict[str, str]) -> str:
+    """Run the ``frontline`` command line (this interpreter's ``geo.cli``) from the repository;
+    its output, or a test failure that shows it."""
+    done = subprocess.run([sys.executable, "-m", "geo.cli", *args], cwd=REPO,
+                          env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=120, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"frontline {' '.join(args)} exited with {done.returncode}:\n"
+                    f"{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def block_outside_requests(page, outside: list[str], requested: list[str] | None = None
+                           ) -> None:
+    """Let the page reach 127.0.0.1 only; every other request is aborted and listed in
+    ``outside``. ``requested`` (if given) lists every URL the page asked for."""
 
     def route(route) -> None:
         url = route.request.url
+        if requested is not None:
+            requested.append(url)
         if url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")):
             route.continue_()
         else:
@@ -158,6 +175,12 @@ def near(image: np.ndarray, rgb: tuple[int, int, int], tolerance: int) -> np.nda
     return (np.abs(image - np.asarray(rgb, dtype=np.int16)) <= tolerance).all(axis=-1)
 
 
+def centre(mask: np.ndarray) -> tuple[float, float] | None:
+    """Mean (x, y) of the True pixels of a mask; None when there are none."""
+    ys, xs = np.nonzero(mask)
+    return (float(xs.mean()), float(ys.mean())) if len(xs) else None
+
+
 def poll(check: Callable[[], bool], *, timeout_s: float, every_s: float = 0.5) -> bool:
     """Call ``check`` until it returns True or ``timeout_s`` passes; the last answer."""
     deadline = time.monotonic() + timeout_s
@@ -166,4 +189,16 @@ def poll(check: Callable[[], bool], *, timeout_s: float, every_s: float = 0.5) -
             return True
         if time.monotonic() >= deadline:
             return False
+        time.sleep(every_s)
+
+
+def stays(check: Callable[[], bool], *, for_s: float, every_s: float = 0.25) -> bool:
+    """Whether ``check`` holds on every call during ``for_s`` seconds (False at the first
+    call where it does not)."""
+    deadline = time.monotonic() + for_s
+    while True:
+        if not check():
+            return False
+        if time.monotonic() >= deadline:
+            return True
         time.sleep(every_s)
