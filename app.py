@@ -180,7 +180,7 @@ if not steps:
 def _play(playing: bool) -> None:
     st.session_state["playing"] = playing
     if playing and st.session_state.get("_shown_day") == steps[-1]:
-        st.session_state["day_slider"] = steps[0]  # play again from the first date
+        st.session_state["_restart"] = True  # play again from the first date
 
 
 playing = bool(st.session_state.get("playing"))
@@ -190,10 +190,16 @@ def _pick_day() -> date:
     """The date to show in this run: moved by the user, stepped by the player, or kept."""
     view: View = st.session_state["view"]
     day = view.day if view.day in steps else step(steps, min(view.day, steps[-1]), 0)
+    if st.session_state.pop("_restart", False):
+        return steps[0]
+    shown = st.session_state.get("_shown_day")
     moved = st.session_state.get("day_slider")
-    if moved is not None and moved in steps and moved != st.session_state.get("_shown_day"):
+    # While playing, a tick can arrive carrying the slider's value from before the app
+    # moved it (the browser had not drawn the new one yet): that is not the user moving it.
+    stale = st.session_state.get("playing") and moved == st.session_state.get("_shown_before")
+    if moved is not None and moved in steps and moved != shown and not stale:
         return moved  # the user moved the slider
-    if st.session_state.get("playing") and st.session_state.get("_shown_day") == day:
+    if st.session_state.get("playing") and shown == day:
         return step(steps, day, 1)  # a tick of the player
     return day
 
@@ -207,17 +213,23 @@ def war_on_a_date() -> None:
     if st.session_state.get("playing") and day == steps[-1]:
         st.session_state["playing"] = False  # the last date: stop after showing it
     back, play, forward, slider = st.columns([1, 1, 1, 9], vertical_alignment="bottom")
-    if back.button("◀", key="back", help="previous step", width="stretch"):
+    if back.button("", icon=":material/skip_previous:", key="back", help="previous step",
+                   width="stretch"):
         day = step(steps, day, -1)
-    if forward.button("▶", key="forward", help="next step", width="stretch"):
+    if forward.button("", icon=":material/skip_next:", key="forward", help="next step",
+                      width="stretch"):
         day = step(steps, day, 1)
     if st.session_state.get("playing"):
-        play.button("⏸ Pause", key="pause", on_click=_play, args=(False,), width="stretch")
+        play.button("Pause", icon=":material/pause:", key="pause", on_click=_play,
+                    args=(False,), width="stretch")
     else:
-        play.button("⏵ Play", key="play", on_click=_play, args=(True,), width="stretch")
+        play.button("Play", icon=":material/play_arrow:", key="play", on_click=_play,
+                    args=(True,), width="stretch")
     st.session_state["day_slider"] = day
     day = slider.select_slider("Date", options=steps, key="day_slider",
                                format_func=date.isoformat)
+    if day != st.session_state.get("_shown_day"):
+        st.session_state["_shown_before"] = st.session_state.get("_shown_day")
     st.session_state["_shown_day"] = day
     view = st.session_state["view"]
     view = View(day=day, layers=tuple(n for n in WAR_LAYERS if n in shown), mode=mode,

@@ -52,8 +52,13 @@ def metrics(app: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
 
 
+def date_slider(app: AppTest):
+    """The date slider (its key changes whenever the app sets the date itself)."""
+    return next(s for s in app.select_slider if s.label == "Date")
+
+
 def shown_day(app: AppTest) -> date:
-    return app.select_slider(key="day_slider").value
+    return date_slider(app).value
 
 
 def table_with(app: AppTest, column: str) -> pd.DataFrame:
@@ -81,7 +86,7 @@ def test_app_opens_on_the_last_seed_date_without_error(seed_app: AppTest) -> Non
 
 
 def test_date_slider_steps_through_the_claim_dates(seed_app: AppTest) -> None:
-    slider = seed_app.select_slider(key="day_slider")
+    slider = date_slider(seed_app)
     assert [date.fromisoformat(o) for o in slider.options] == SEED_DATES
     slider.set_value(date(2019, 10, 20)).run()
     assert shown_day(seed_app) == date(2019, 10, 20)
@@ -101,7 +106,7 @@ def test_back_and_forward_buttons_move_one_date(seed_app: AppTest) -> None:
 
 
 def test_area_change_since_the_previous_date_is_shown(seed_app: AppTest) -> None:
-    seed_app.select_slider(key="day_slider").set_value(date(2020, 2, 16)).run()
+    date_slider(seed_app).set_value(date(2020, 2, 16)).run()
     gov = next(m for m in seed_app.metric if m.label == "Syrian government")
     assert gov.delta.startswith("+")  # Anadan and Haritan were taken that day
     changes = table_with(seed_app, "from")
@@ -109,7 +114,7 @@ def test_area_change_since_the_previous_date_is_shown(seed_app: AppTest) -> None
 
 
 def test_play_advances_the_date_and_pause_stops(seed_app: AppTest) -> None:
-    seed_app.select_slider(key="day_slider").set_value(date(2019, 11, 17)).run()
+    date_slider(seed_app).set_value(date(2019, 11, 17)).run()
     seed_app.button(key="play").click().run()
     assert seed_app.session_state["playing"] is True
     assert shown_day(seed_app) == date(2019, 11, 19)
@@ -128,9 +133,9 @@ def test_play_on_the_last_date_starts_again_from_the_first(seed_app: AppTest) ->
 
 def test_daily_mode_steps_every_day(seed_app: AppTest) -> None:
     seed_app.radio(key="mode").set_value("daily").run()
-    options = seed_app.select_slider(key="day_slider").options
+    options = date_slider(seed_app).options
     assert len(options) == (SEED_DATES[-1] - SEED_DATES[0]).days + 1
-    seed_app.select_slider(key="day_slider").set_value(date(2020, 6, 1)).run()
+    date_slider(seed_app).set_value(date(2020, 6, 1)).run()
     assert shown_day(seed_app) == date(2020, 6, 1)
     assert seed_app.query_params["mode"] == "daily"
 
@@ -163,7 +168,7 @@ def test_claims_table_filters_by_place_faction_and_status(seed_app: AppTest) -> 
 
 
 def test_claims_table_lists_only_claims_up_to_the_date(seed_app: AppTest) -> None:
-    seed_app.select_slider(key="day_slider").set_value(date(2019, 10, 20)).run()
+    date_slider(seed_app).set_value(date(2019, 10, 20)).run()
     claims = table_with(seed_app, "confidence")
     assert all(d <= "2019-10-20" for d in claims["date"])
     assert "remains under the SDF control" not in " ".join(claims["evidence"])
