@@ -220,11 +220,11 @@ def war_on_a_date() -> None:
                       width="stretch"):
         day = step(steps, day, 1)
     if st.session_state.get("playing"):
-        play.button("Pause", icon=":material/pause:", key="pause", on_click=_play,
+        play.button("", icon=":material/pause:", key="pause", on_click=_play,
                     args=(False,), width="stretch")
     else:
-        play.button("Play", icon=":material/play_arrow:", key="play", on_click=_play,
-                    args=(True,), width="stretch")
+        play.button("", icon=":material/play_arrow:", key="play",
+                    on_click=_play, args=(True,), width="stretch")
     st.session_state["day_slider"] = day
     day = slider.select_slider("Date", options=steps, key="day_slider",
                                format_func=date.isoformat)
