@@ -87,10 +87,15 @@ def _rings(geometry: BaseGeometry) -> Iterable[list[list[float]]]:
         yield [[round(x, 5), round(y, 5)] for x, y in polygon.exterior.coords]
 
 
+BOUNDARY_TOLERANCE_DEG = 0.003
+"""The outline drawn on the interactive map is simplified to about 300 m: the browser
+re-tessellates it on every date change, and a national map shows no finer detail."""
+
+
 @lru_cache(maxsize=4)
 def _boundary(path: Path) -> BaseGeometry:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return shape(data["features"][0]["geometry"])
+    return shape(data["features"][0]["geometry"]).simplify(BOUNDARY_TOLERANCE_DEG)
 
 
 def view_for(theater: Theater) -> pdk.ViewState:
