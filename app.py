@@ -213,10 +213,10 @@ def war_on_a_date() -> None:
     if st.session_state.get("playing") and day == steps[-1]:
         st.session_state["playing"] = False  # the last date: stop after showing it
     back, play, forward, slider = st.columns([1, 1, 1, 9], vertical_alignment="bottom")
-    if back.button("", icon=":material/skip_previous:", key="back", help="previous step",
+    if back.button("", icon=":material/chevron_left:", key="back", help="previous step",
                    width="stretch"):
         day = step(steps, day, -1)
-    if forward.button("", icon=":material/skip_next:", key="forward", help="next step",
+    if forward.button("", icon=":material/chevron_right:", key="forward", help="next step",
                       width="stretch"):
         day = step(steps, day, 1)
     if st.session_state.get("playing"):
