@@ -10,6 +10,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+import altair as alt
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
@@ -325,8 +326,16 @@ war_on_a_date()
 st.subheader("Area per faction over time (km²)")
 history = area_history(WAR)
 if len(history):
-    st.line_chart(history, color=[hex_colour(WAR.factions, c) for c in history.columns],
-                  height=260)
+    # Control holds from one claim date to the next: a step line, never a slope.
+    codes = [str(c) for c in history.columns]
+    long = history.reset_index().melt(id_vars="date", var_name="faction", value_name="km²")
+    st.altair_chart(
+        alt.Chart(long, height=260).mark_line(interpolate="step-after").encode(
+            x=alt.X("date:T", title=None), y=alt.Y("km²:Q"),
+            color=alt.Color("faction:N", scale=alt.Scale(
+                domain=codes, range=[hex_colour(WAR.factions, c) for c in codes])),
+            tooltip=["date:T", "faction:N", "km²:Q"]),
+        width="stretch")
 
 st.subheader("Places to review")
 st.caption("Named in the articles but in no gazetteer. Approximate ones are placed from what "
