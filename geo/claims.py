@@ -455,15 +455,15 @@ def _subject(sentence: str, position: int, refs: list[_Ref]) -> _Ref | None:
     A corridor named as a location ("Saraqib, on the M5, was captured") is not the subject.
     """
     before = [r for r in refs if r.end <= position and not r.modifier]
-    skipped = 0  # words of the locative phrases, which do not count as distance
+    locative_words = 0  # words of the locative phrases, which do not count as distance
     while before and (locative := _locative_corridor(sentence, before[-1])):
         corridor = before.pop()
-        skipped += len(re.findall(_WORD, locative.group(0) + " " + sentence[
+        locative_words += len(re.findall(_WORD, locative.group(0) + " " + sentence[
             corridor.start:corridor.end])) + 1
     if not before:
         return None
     gap = _without_modifiers(sentence, before[-1].end, position, refs)
-    if len(re.findall(_WORD, gap)) > 6 + skipped or _in_stretch(sentence, before[-1], refs):
+    if len(re.findall(_WORD, gap)) > 6 + locative_words or _in_stretch(sentence, before[-1], refs):
         return None
     return before[-1]
 

@@ -184,7 +184,7 @@ def source_line(documents: Sequence[str], *, width: int = SOURCE_LINE_CHARS,
 def thin_labels(boxes: Sequence[Extent], *, obstacles: Iterable[Extent] = (),
                 pad: float = 0.0) -> list[int]:
     """Indices of the label boxes to keep, in priority order: a box that would overlap an
-    earlier kept box or an obstacle (grown by ``pad``) is skipped.
+    earlier kept box or an obstacle (grown by ``pad``) is left out.
 
     Examples
     --------
