@@ -32,7 +32,7 @@ browser:
 	  if [ "$$(id -u)" = "0" ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
-	    echo "note: chromium is not installed: browser tests will be skipped (apt-get install chromium)"; \
+	    echo "note: chromium is not installed and this is not root: the browser tests will fail (sudo apt-get install chromium)"; \
 	  fi; }
 
 test: lint browser
