@@ -39,6 +39,29 @@ def seed_documents():
     return docs
 
 
+@pytest.fixture(scope="session")
+def factions():
+    """The theater's factions."""
+    from geo.factions import load_factions
+
+    return load_factions()
+
+
+@pytest.fixture(scope="session")
+def claims_of(gazetteer, factions):
+    """A function: text -> the claims extracted from it (published 2020-02-17 by default)."""
+    from geo.claims import extract_claims
+    from geo.ingest import make_document
+    from geo.places import geocode_document
+
+    def run(text: str, published: str = "2020-02-17"):
+        doc = make_document(text=text, path="<test>", meta={"published": published},
+                            basis="test")
+        return extract_claims(doc, geocode_document(doc, gazetteer), factions)
+
+    return run
+
+
 def document(text: str, *, published: str = "2020-02-17", title: str = ""):
     """A document made from a short text (the title is not prepended)."""
     from geo.ingest import make_document

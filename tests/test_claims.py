@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from conftest import document
 
 from geo.claims import extract_claims
-from geo.factions import load_factions
 from geo.places import geocode_document
-
-
-@pytest.fixture(scope="module")
-def factions():
-    return load_factions()
 
 
 def _claims(doc, gazetteer, factions):

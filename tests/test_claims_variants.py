@@ -10,29 +10,9 @@ from datetime import date
 
 import pytest
 
-from geo.claims import CONTROL_ACTIONS, Claim, extract_claims
-from geo.factions import load_factions
-from geo.ingest import make_document
-from geo.places import geocode_document
+from geo.claims import CONTROL_ACTIONS, Claim
 
 PUBLISHED = date(2020, 2, 17)
-
-
-@pytest.fixture(scope="module")
-def factions():
-    return load_factions()
-
-
-@pytest.fixture(scope="module")
-def claims_of(gazetteer, factions):
-    """A function: text -> the claims extracted from it."""
-
-    def run(text: str, published: str = "2020-02-17") -> list[Claim]:
-        doc = make_document(text=text, path="<test>", meta={"published": published},
-                            basis="test")
-        return extract_claims(doc, geocode_document(doc, gazetteer), factions)
-
-    return run
 
 
 def _summary(claims: list[Claim]) -> list[tuple]:

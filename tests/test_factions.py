@@ -2,13 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from geo.factions import load_factions
-
-
-@pytest.fixture(scope="module")
-def factions():
-    return load_factions()
-
 
 @pytest.mark.parametrize(("text", "code"), [
     ("Turkish regime forces and their mercenaries", "TURKEY"),

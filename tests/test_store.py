@@ -7,14 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from geo.factions import load_factions
 from geo.pipeline import analyse, ingest
 from geo.store import SCHEMA_VERSION, Store, StoreError
-
-
-@pytest.fixture(scope="module")
-def factions():
-    return load_factions()
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:
