@@ -66,9 +66,12 @@ def find(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
     for row in rows:
         if any(same_name(name, n) for n in (row["name"], *row["named_as"].split("; "))):
             return row
-    known = ", ".join(r["name"] for r in rows) or "none"
+    if not rows:
+        raise InputError("review accept", f"no unresolved or approximate place called {name!r}",
+                         "the store has none to review: ingest articles first "
+                         "(frontline ingest PATH)")
     raise InputError("review accept", f"no unresolved or approximate place called {name!r}",
-                     f"use one of: {known} (see 'frontline review')")
+                     f"use one of: {', '.join(r['name'] for r in rows)} (see 'frontline review')")
 
 
 def _inside(theater: Theater, lon: float, lat: float) -> bool:
