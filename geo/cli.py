@@ -161,7 +161,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
 
     with _store(args) as store:
-        report = ingest(args.paths, store, gazetteer, factions, progress=progress)
+        report = ingest(args.paths, store, gazetteer, factions, progress=progress,
+                        workers=args.workers, dask=args.dask)
         totals = store.counts()
     if interactive:
         print(file=sys.stderr)
@@ -717,6 +718,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", type=Path, help="article files or folders")
     ingest.add_argument("--db", type=Path, default=None,
                         help="store file (default: $FRONTLINE_DB or data/frontline.db)")
+    ingest.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="processes that read and analyse articles (default 1; 0: one "
+                             "per core); the store is written by one process")
+    ingest.add_argument("--dask", metavar="ADDRESS", default=None,
+                        help="analyse on a Dask cluster, e.g. tcp://127.0.0.1:8786 (its "
+                             "workers must see the same files)")
     ingest.set_defaults(func=cmd_ingest)
 
     claims = sub.add_parser("claims", help="list stored control claims")

@@ -1,0 +1,164 @@
+"""Run `geo.analysis.analyse_file` over many files: in this process, in N processes, or on Dask.
+
+The three runners take the same tasks and yield each task's results in task order, so the
+single writer downstream (`geo.pipeline.ingest`) stores exactly what a serial run stores.
+Work is sent in chunks of files, with a bounded number of chunks in flight, so memory stays
+flat however large the corpus.
+
+Workers need the gazetteer and the factions. They are pickled once (about 0.7 MB for the
+Syria theater) and handed to each worker process at start-up, or scattered once to a Dask
+cluster; workers never reload them from disk, so they see exactly the caller's gazetteer
+(overrides and online places included).
+
+Dask workers read the article files themselves: they must see the same paths as the caller
+(one machine, or a shared filesystem).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from geo.analysis import Result, Task, analyse_file
+from geo.errors import FrontlineError
+from geo.factions import Factions
+from geo.gazetteer import Gazetteer
+
+CHUNK_FILES = 16
+"""Files per unit of work sent to a worker."""
+IN_FLIGHT_PER_WORKER = 4
+"""Chunks queued per worker at any time (bounds the memory of a large batch)."""
+
+_WORLD: tuple[Gazetteer, Factions] | None = None
+
+
+class ParallelError(FrontlineError):
+    """Workers could not be started or reached."""
+
+
+def default_workers() -> int:
+    """Worker processes for ``--workers 0``: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    chunk: list[Task] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _analyse_chunk(chunk: Sequence[Task], world: tuple[Gazetteer, Factions],
+                   defaults: dict[str, str] | None) -> list[list[Result]]:
+    gazetteer, factions = world
+    return [analyse_file(task, gazetteer, factions, defaults) for task in chunk]
+
+
+def _init_worker(world: bytes) -> None:
+    global _WORLD
+    _WORLD = pickle.loads(world)
+
+
+def _analyse_chunk_here(chunk: Sequence[Task], defaults: dict[str, str] | None
+                        ) -> list[list[Result]]:
+    if _WORLD is None:
+        raise ParallelError("worker started without a gazetteer")
+    return _analyse_chunk(chunk, _WORLD, defaults)
+
+
+def _ordered(submit: Callable[[list[Task]], Any], tasks: Iterable[Task], *, window: int,
+             chunk_files: int) -> Iterator[list[Result]]:
+    """Submit chunks (at most ``window`` pending) and yield their results in order."""
+    pending: deque[Any] = deque()
+    for chunk in _chunks(tasks, chunk_files):
+        pending.append(submit(chunk))
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+def run_serial(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions,
+               defaults: dict[str, str] | None = None) -> Iterator[list[Result]]:
+    """Analyse each task in this process."""
+    for task in tasks:
+        yield analyse_file(task, gazetteer, factions, defaults)
+
+
+def run_processes(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions,
+                  defaults: dict[str, str] | None = None, *, workers: int,
+                  chunk_files: int = CHUNK_FILES) -> Iterator[list[Result]]:
+    """Analyse the tasks in ``workers`` processes of this machine (results in task order)."""
+    world = pickle.dumps((gazetteer, factions), protocol=pickle.HIGHEST_PROTOCOL)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                             initargs=(world,)) as pool:
+        def submit(chunk: list[Task]) -> Future:
+            return pool.submit(_analyse_chunk_here, chunk, defaults)
+
+        yield from _ordered(submit, tasks, window=workers * IN_FLIGHT_PER_WORKER,
+                            chunk_files=chunk_files)
+
+
+def run_dask(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions,
+             defaults: dict[str, str] | None = None, *, address: str,
+             chunk_files: int = CHUNK_FILES, timeout_s: float = 10.0
+             ) -> Iterator[list[Result]]:
+    """Analyse the tasks on the Dask distributed cluster whose scheduler is at ``address``.
+
+    Raises
+    ------
+    ParallelError
+        When the scheduler cannot be reached or has no workers.
+    """
+    from dask.distributed import Client
+
+    try:
+        client = Client(address, timeout=timeout_s, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ParallelError(
+            f"cannot reach the Dask scheduler at {address!r} ({exc}). Fix: start one "
+            "('dask scheduler' and 'dask worker ADDRESS' on each machine) and give its "
+            "address, e.g. tcp://127.0.0.1:8786; or run without --dask.") from exc
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=timeout_s)
+        except TimeoutError as exc:
+            raise ParallelError(
+                f"the Dask scheduler at {address!r} has no workers. Fix: start at least "
+                "one with 'dask worker ADDRESS' (frontline must be installed there).") from exc
+        (world,) = client.scatter([(gazetteer, factions)])
+        workers = max(1, sum(client.nthreads().values()))
+
+        def submit(chunk: list[Task]) -> Any:
+            return client.submit(_analyse_chunk, chunk, world, defaults, pure=False)
+
+        yield from _ordered(submit, tasks, window=workers * IN_FLIGHT_PER_WORKER,
+                            chunk_files=chunk_files)
+
+
+def run(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions,
+        defaults: dict[str, str] | None = None, *, workers: int = 1,
+        dask: str | None = None) -> Iterator[list[Result]]:
+    """The runner the options ask for: Dask when ``dask`` is an address, else N processes.
+
+    ``workers`` 1 runs in this process; 0 means one worker per available core.
+    """
+    if dask:
+        return run_dask(tasks, gazetteer, factions, defaults, address=dask)
+    if workers < 0:
+        raise ParallelError(f"--workers is {workers}. Fix: give 1 or more (0: one per core).")
+    workers = default_workers() if workers == 0 else workers
+    if workers == 1:
+        return run_serial(tasks, gazetteer, factions, defaults)
+    return run_processes(tasks, gazetteer, factions, defaults, workers=workers)
