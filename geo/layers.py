@@ -91,16 +91,20 @@ def load_war(store: Store, gazetteer: Gazetteer, factions: Factions, theater: Th
     approximate places (`geo.approximate`); a name the analyst has since placed in the
     overrides CSV takes the override's exact place everywhere.
     """
-    unplaced, found, aliases = estimates(store, gazetteer, theater)
+    with store.reading():  # one consistent state, even while an ingest writes
+        unplaced, found, aliases = estimates(store, gazetteer, theater)
+        stored_claims = store.claims()
+        baseline_rows = store.baseline()
+        override_rows = store.overrides()
+        documents = store.documents()
     moved = resolutions(unplaced, gazetteer)
     moved |= {alias: moved.get(same, same) for alias, same in aliases.items()}
     claims = [{**c, "place_id": moved[c["place_id"]]} if c["place_id"] in moved else c
-              for c in store.claims()]
+              for c in stored_claims]
     evidence = evidence_from_rows(claims)
-    baseline_rows = store.baseline()
     base, extra = baseline_evidence(baseline_rows)
     evidence += base
-    for row in store.overrides():
+    for row in override_rows:
         evidence.append(Evidence(
             place_id=row["place_id"], place_name=row["place_id"], controller=row["controller"],
             action="holds", day=date.fromisoformat(row["valid_from"]), hedged=False,
@@ -110,7 +114,7 @@ def load_war(store: Store, gazetteer: Gazetteer, factions: Factions, theater: Th
     for place_id, guess in approximate.items():
         extra[place_id] = (guess.name, guess.kind, Point(guess.lon, guess.lat))
     return War(gazetteer, factions, theater, claims, evidence, extra, baseline_rows,
-               store.documents(), load_corridors(theater), approximate,
+               documents, load_corridors(theater), approximate,
                {pid: u for pid, u in unplaced.items() if pid not in moved})
 
 

@@ -149,6 +149,23 @@ class Store:
             raise
         self.db.execute("COMMIT")
 
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query inside sees the same state of the store.
+
+        In WAL mode a reader never waits for a writer and never sees part of a document:
+        an ingest running meanwhile commits whole documents, which readers see only in
+        their next read transaction.
+        """
+        if self.db.in_transaction:
+            yield self.db
+            return
+        self.db.execute("BEGIN DEFERRED")
+        try:
+            yield self.db
+        finally:
+            self.db.execute("COMMIT")
+
     def schema_version(self) -> int:
         """Version of the schema in the file."""
         row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
