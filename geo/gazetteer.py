@@ -9,6 +9,9 @@ Sources, in rising order of authority (a later source wins a shared name):
    from), the governorates ``admin1.geojson`` (areas) and the corridors (lines);
 4. the analyst overrides CSV (same columns as ``places.csv``).
 
+Below them all come the online answers cached by `geo.online` (Nominatim, Photon): an online
+place only gets names no offline place has, so offline always wins a shared name.
+
 A GeoNames record that shares a name with a theater row within `MERGE_KM` is the same place:
 its names and population are added to the theater row, whose sourced coordinates are kept.
 """
@@ -41,8 +44,10 @@ PLACE_KINDS = frozenset(
 )
 PLACES_COLUMNS = ("name", "alt_names", "kind", "lat", "lon", "admin1", "source_url")
 GEONAMES_COLUMNS = 19
-SOURCE_RANK = {"geonames": 1, "geonames-dump": 2, "theater": 3, "admin1": 3, "corridor": 3,
-               "override": 4}
+SOURCE_RANK = {"nominatim": 0, "photon": 0, "geonames": 1, "geonames-dump": 2, "theater": 3,
+               "admin1": 3, "corridor": 3, "override": 4}
+ONLINE_SOURCES = frozenset({"nominatim", "photon"})
+"""Sources of places looked up online (`geo.online`), ranked below every offline source."""
 _LATIN_OR_ARABIC = re.compile(r"^[a-z0-9 \u0600-\u06ff]+$")
 
 
@@ -320,7 +325,8 @@ def import_geonames_dump(path: Path, *, theater: Theater | None = None,
 class Gazetteer:
     """Places, their name keys and an Aho-Corasick automaton over the keys.
 
-    Build one with `load_gazetteer`; it is immutable afterwards.
+    Build one with `load_gazetteer`; it is immutable afterwards (`with_places` returns an
+    extended copy).
     """
 
     def __init__(self, places: Iterable[Place], keys: dict[str, set[str]], *,
@@ -356,6 +362,22 @@ class Gazetteer:
         if self.index:
             yield from self.automaton.iter(stream)
 
+    def with_places(self, places: Iterable[Place]) -> Gazetteer:
+        """A new gazetteer with online places added (this one is left as it is).
+
+        The places (`geo.online.OnlineGeocoder.lookup` results) get the lowest authority:
+        only names that no offline place has, and their governorate by point in polygon.
+        """
+        merged = dict(self.places)
+        keys = {key: set(ids) for key, ids in self.index.items()}
+        added = _add_online(merged, keys, places)
+        areas = [p for p in self.places.values() if p.is_area]
+        for place in _with_admin1(added, areas):
+            merged[place.place_id] = place
+        gazetteer = Gazetteer(merged.values(), keys)
+        gazetteer.needs_context = self.needs_context  # already folded keys
+        return gazetteer
+
 
 def _add_keys(keys: dict[str, set[str]], place: Place, *, curated: bool,
               names: Iterable[str] | None = None) -> None:
@@ -365,8 +387,39 @@ def _add_keys(keys: dict[str, set[str]], place: Place, *, curated: bool,
             keys.setdefault(key, set()).add(place.place_id)
 
 
+def online_names(place: Place) -> list[str]:
+    """The names of an online place that may be matched in text.
+
+    The service's display name (a comma-separated address) is kept among ``alt_names`` for
+    people to read, not for matching.
+    """
+    return [n for n in (place.name, *place.alt_names) if "," not in n]
+
+
+def _add_online(places: dict[str, Place], keys: dict[str, set[str]],
+                online: Iterable[Place]) -> list[Place]:
+    """Add online places under the names no offline place has; return the places added.
+
+    One OSM object asked under two names is one place holding both names.
+    """
+    from geo.online import merge_names
+
+    added: dict[str, Place] = {}
+    for place in online:
+        known = places.get(place.place_id)
+        if known is not None:
+            if known.source not in ONLINE_SOURCES:
+                continue
+            place = merge_names(known, place)
+        free = [n for n in online_names(place)
+                if all(places[i].source in ONLINE_SOURCES for i in keys.get(name_key(n), ()))]
+        places[place.place_id] = added[place.place_id] = place
+        _add_keys(keys, place, curated=False, names=free)
+    return list(added.values())
+
+
 def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = (),
-                    overrides: Iterable[Place] = ()) -> Gazetteer:
+                    overrides: Iterable[Place] = (), online: Iterable[Place] = ()) -> Gazetteer:
     """Assemble a gazetteer from its sources (see the module docstring for precedence).
 
     Parameters
@@ -377,6 +430,9 @@ def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = 
         ``(record, source)`` pairs, source ``"geonames"`` or ``"geonames-dump"``.
     overrides
         Analyst places; any place sharing a name key with an override loses that name.
+    online
+        Places looked up online (`geo.online.cached_places`); they get only names no
+        offline place has.
     """
     curated = read_places_csv(theater.path("places"), source="theater", id_prefix=theater.code)
     areas = read_admin1(theater, curated) if "admin1" in theater.files else []
@@ -408,6 +464,7 @@ def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = 
         for key in own:
             keys[key] = {place.place_id}
         places[place.place_id] = place
+    _add_online(places, keys, online)
     keys = {k: ids for k, ids in keys.items() if ids}
     located = _with_admin1(list(places.values()), areas)
     return Gazetteer(located, keys, needs_context=theater.needs_context)
@@ -443,7 +500,8 @@ def _theater_twin(places: dict[str, Place], keys: dict[str, set[str]], place: Pl
 
 
 def load_gazetteer(theater: Theater | None = None, *, overrides_path: Path | None = None,
-                   geonames_dir: Path | None = None, use_cities500: bool = True) -> Gazetteer:
+                   geonames_dir: Path | None = None, use_cities500: bool = True,
+                   online_cache: Path | None = None, use_online_cache: bool = True) -> Gazetteer:
     """Load the full offline gazetteer for a theater.
 
     Parameters
@@ -456,6 +514,12 @@ def load_gazetteer(theater: Theater | None = None, *, overrides_path: Path | Non
         Folder of imported GeoNames dumps; default ``settings.geonames_dir()``.
     use_cities500
         Include GeoNames cities500 (the worldwide baseline, filtered to the theater).
+    online_cache
+        SQLite cache of online answers (`geo.online`); default
+        ``settings.data_dir()/geocoder_cache.sqlite``; ignored when absent. Its places are
+        read without a network, at the lowest authority.
+    use_online_cache
+        Include the cached online places.
     """
     theater = theater or load_theater()
     records: list[tuple[dict, str]] = []
@@ -473,4 +537,9 @@ def load_gazetteer(theater: Theater | None = None, *, overrides_path: Path | Non
     overrides_path = overrides_path or settings.overrides_csv()
     overrides = (read_places_csv(overrides_path, source="override", id_prefix="override")
                  if overrides_path.is_file() else [])
-    return build_gazetteer(theater=theater, geonames=records, overrides=overrides)
+    online: list[Place] = []
+    if use_online_cache:
+        from geo.online import cached_places, default_cache_path
+
+        online = cached_places(online_cache or default_cache_path(), theater)
+    return build_gazetteer(theater=theater, geonames=records, overrides=overrides, online=online)
