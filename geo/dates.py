@@ -39,7 +39,9 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|" \
          r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_NUM = r"(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)"
+# At most six digits: a longer number is no span of days (and Python refuses to read one of
+# thousands of digits as an int).
+_NUM = r"(?P<n>\d{1,6}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)"
 _UNIT = r"(?P<unit>days?|weeks?|months?|hours?)"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("month_day", re.compile(
@@ -157,7 +159,12 @@ def find_dates(text: str, published: date) -> list[EventDate]:
             if any(f.start <= match.start() < f.end or match.start() <= f.start < match.end()
                    for f in found):
                 continue
-            resolved = _resolve(kind, match, published)
+            try:
+                resolved = _resolve(kind, match, published)
+            except OverflowError:
+                # "99999999999 days ago", or a publication date at the calendar's edge:
+                # no calendar day, so no event date.
+                continue
             if resolved is None:
                 continue
             day, basis, span = resolved

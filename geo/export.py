@@ -2,6 +2,9 @@
 GeoParquet; snapshot folders (a GeoJSON per layer and ``summary.json``).
 
 Files are written to a temporary name and renamed, so a reader never sees half a layer.
+The layers of `export_layers`, `write_snapshot` and `snapshot_zip` carry article text, and web
+viewers paste properties into HTML: their string properties are written HTML-escaped
+(`geo.safe_text.escape_frame`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from shapely.geometry import mapping
+
+from geo.safe_text import escape_frame
 
 PRECISION = 6
 """Decimal places of exported coordinates (about 0.1 m)."""
@@ -77,9 +82,11 @@ def _dated(frame: gpd.GeoDataFrame, day: str) -> gpd.GeoDataFrame:
 
 def write_snapshot(layers: dict[str, gpd.GeoDataFrame], summary: dict[str, Any], out: Path
                    ) -> list[Path]:
-    """A snapshot folder: one GeoJSON per layer plus ``summary.json``; returns the files."""
+    """A snapshot folder: one GeoJSON per layer (text escaped) plus ``summary.json``; returns
+    the files."""
     out.mkdir(parents=True, exist_ok=True)
-    written = [write_geojson(frame, out / f"{name}.geojson") for name, frame in layers.items()]
+    written = [write_geojson(escape_frame(frame), out / f"{name}.geojson")
+               for name, frame in layers.items()]
     target = out / "summary.json"
     tmp = target.with_name("summary.json.tmp")
     tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -89,7 +96,8 @@ def write_snapshot(layers: dict[str, gpd.GeoDataFrame], summary: dict[str, Any],
 
 def export_layers(per_date: dict[str, dict[str, gpd.GeoDataFrame]], out: Path, *,
                   fmt: str = "geojson") -> list[Path]:
-    """Every layer for every date, each feature carrying its ``snapshot_date``.
+    """Every layer for every date, each feature carrying its ``snapshot_date``; string
+    properties HTML-escaped (`geo.safe_text.escape_frame`).
 
     Parameters
     ----------
@@ -106,7 +114,8 @@ def export_layers(per_date: dict[str, dict[str, gpd.GeoDataFrame]], out: Path, *
         frames = [_dated(layers[name], day) for day, layers in sorted(per_date.items())
                   if name in layers]
         frame = pd.concat(frames, ignore_index=True) if frames else gpd.GeoDataFrame()
-        combined[name] = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+        combined[name] = escape_frame(gpd.GeoDataFrame(frame, geometry="geometry",
+                                                       crs="EPSG:4326"))
     written = []
     if fmt == "geojson":
         written = [write_geojson(frame, out / f"{name}.geojson")
@@ -132,14 +141,16 @@ def export_layers(per_date: dict[str, dict[str, gpd.GeoDataFrame]], out: Path, *
 
 
 def snapshot_zip(layers: dict[str, gpd.GeoDataFrame], summary: dict[str, Any]) -> bytes:
-    """A snapshot as one zip: ``<layer>.geojson`` per layer and ``summary.json``."""
+    """A snapshot as one zip: ``<layer>.geojson`` per layer (text escaped, as
+    `write_snapshot`) and ``summary.json``."""
     import io
     import zipfile
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, frame in layers.items():
-            archive.writestr(f"{name}.geojson", json.dumps(feature_collection(frame),
-                                                           ensure_ascii=False, indent=1))
+            collection = feature_collection(escape_frame(frame))
+            archive.writestr(f"{name}.geojson", json.dumps(collection, ensure_ascii=False,
+                                                           indent=1))
         archive.writestr("summary.json", json.dumps(summary, ensure_ascii=False, indent=1))
     return buffer.getvalue()

@@ -2,7 +2,11 @@
 
 The map needs no network: ``map_style=None`` draws on a blank background and the theater
 boundary is its own layer. Article text is untrusted, so every value a tooltip shows is
-HTML-escaped here, before pydeck pastes it into its tooltip template.
+HTML-escaped here, before pydeck pastes it into its tooltip template (`escape`; only
+Streamlit, which escapes by itself, gets plain text). Whatever the renderer, deck.gl's JSON
+converter reads a string starting ``@@`` as code or a constant (``@@=``, ``@@#``), which
+would stop the whole map from drawing: text that starts so is drawn with a space before it
+(`_inert`).
 """
 
 from __future__ import annotations
@@ -53,9 +57,21 @@ def legend_html() -> str:
     return f'<div style="font-size:0.85em">{"".join(items)}</div>'
 
 
+_TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;"})
+"""Characters pydeck's tooltip (a JavaScript ``replaceAll``) reads as patterns or fields."""
+
+
 def escape(value: object) -> str:
-    """HTML-escape any value for display (quotes included)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """HTML-escape any value for display (quotes included); ``$``, ``{`` and ``}`` become
+    character references too, so a value pasted into a tooltip template can neither copy
+    parts of the template (``$&``, ``$'``) nor be taken for a field (``{tip_title}``)."""
+    text = html.escape("" if value is None else str(value), quote=True)
+    return text.translate(_TEMPLATE_CHARS)
+
+
+def _inert(text: str) -> str:
+    """``text`` as deck.gl's JSON converter leaves it: never starting ``@@``."""
+    return f" {text}" if text.startswith("@@") else text
 
 
 def _file_names(paths: object) -> str:
@@ -71,14 +87,14 @@ def _tooltip_row(row: dict[str, Any], *, escaped: bool) -> dict[str, str]:
         "tip_source": row.get("source_url"),
     }
     if escaped:
-        return {k: escape(v) for k, v in fields.items()}
-    return {k: "" if v is None else str(v) for k, v in fields.items()}
+        return {k: _inert(escape(v)) for k, v in fields.items()}
+    return {k: _inert("" if v is None else str(v)) for k, v in fields.items()}
 
 
 def _label(name: object) -> str:
     """Map label in the ASCII glyphs deck.gl draws by default (the tooltip keeps the name)."""
     text = unicodedata.normalize("NFKD", str(name))
-    return "".join(ch for ch in text if ch.isascii() and ch.isprintable())
+    return _inert("".join(ch for ch in text if ch.isascii() and ch.isprintable()))
 
 
 def _rings(geometry: BaseGeometry) -> Iterable[list[list[float]]]:
@@ -221,7 +237,7 @@ def _tip(escaped: bool, **fields: object) -> dict[str, str]:
     for key in _TIP_KEYS:
         value = fields.get(key)
         text = "" if value is None or value != value else str(value)  # None and NaN
-        out[key] = escape(text) if escaped else text
+        out[key] = _inert(escape(text) if escaped else text)
     return out
 
 

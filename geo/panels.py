@@ -1,6 +1,8 @@
 """The tables and figures beside the map, as plain DataFrames (pure functions of a `War`).
 
-`app.py` only lays these out; the command line and tests use them the same way.
+`app.py` only lays these out; the command line and tests use them the same way. The
+``source`` column of a table is shown as a link, so it holds only web URLs
+(`geo.safe_text.web_link`): an article that gives ``javascript:...`` as its URL gets none.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pandas as pd
 
 from geo.changes import area_series, changed_hands
 from geo.layers import War, corridor_report, layers_on
+from geo.safe_text import web_link
 from geo.timeline import place_state
 
 CLAIM_STATUSES = ("confirmed", "hedged", "negated", "near place")
@@ -94,7 +97,7 @@ def changes_between(war: War, previous: date | None, day: date) -> pd.DataFrame:
     rows = changed_hands(before, after) + changed_hands(before, after, first=True)
     return pd.DataFrame([{"date": r["date"], "place": r["name"], "from": r["from"] or "-",
                           "to": r["to"], "status": r["status"], "evidence": r["evidence"],
-                          "file": r["file"], "source": r["source"]} for r in rows],
+                          "file": r["file"], "source": web_link(r["source"])} for r in rows],
                         columns=columns).sort_values(["date", "place"], kind="stable")
 
 
@@ -119,7 +122,7 @@ def claims_table(war: War, day: date, *, place: str = "", factions: list[str] | 
                      "controller": claim["controller"] or "", "action": claim["action"],
                      "status": status, "confidence": round(float(claim["confidence"]), 2),
                      "evidence": claim["evidence"], "file": _file(claim["path"]),
-                     "source": claim["url"] or ""})
+                     "source": web_link(claim["url"])})
     frame = pd.DataFrame(rows, columns=CLAIM_TABLE_COLUMNS)
     return frame.iloc[::-1].reset_index(drop=True)
 
@@ -145,7 +148,7 @@ def place_history(war: War, place_id: str) -> pd.DataFrame:
                      "holder after": (state.controller or "-") if state else "-",
                      "state after": state.status if state else "-",
                      "evidence": item.evidence, "file": item.file or item.source,
-                     "source": item.url})
+                     "source": web_link(item.url)})
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
 

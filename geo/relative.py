@@ -99,6 +99,9 @@ OUTSKIRTS_KM = 5.0
 OFFSET_MIN_KM = 2.0
 OFFSET_SHARE = 0.2
 """An "N km north of X" point is uncertain by max(`OFFSET_MIN_KM`, `OFFSET_SHARE` × N)."""
+MAX_OFFSET_KM = 1000.0
+"""An offset farther than this ("99999 km north of X") places nothing: no theater is so wide,
+and the region would leave the globe."""
 SECTOR_KM = 25.0
 SECTOR_DEGREES = 90.0
 """"The northeastern countryside of X": a sector this wide, out to `SECTOR_KM`."""
@@ -550,6 +553,11 @@ def _number(text: str, unit: str) -> float:
     return value * _MILE_KM if unit.lower().startswith("mile") else value
 
 
+def _plausible_km(match: re.Match[str]) -> bool:
+    """Whether the distance of an offset match is one a place can be at (`MAX_OFFSET_KM`)."""
+    return _number(match.group("n"), match.group("unit")) <= MAX_OFFSET_KM
+
+
 # --------------------------------------------------------------------------- relations
 
 
@@ -614,12 +622,12 @@ def _point_relation(sentence: str, refs: list[_Ref], i: int, point: Place, crs: 
                               refs[following[0]].end, _between(point, other, crs),
                               (i, following[0]))
     match = _OFFSET.search(before)
-    if match:
+    if match and _plausible_km(match):
         km = _number(match.group("n"), match.group("unit"))
         return _Found("offset", (point,), match.start("p"), ref.end,
                       _offset_region(point, _bearing(match.group("dir")), km, crs), (i,))
     match = _RING.search(before)
-    if match:
+    if match and _plausible_km(match):
         km = _number(match.group("n"), match.group("unit"))
         return _Found("offset", (point,), match.start("p"), ref.end,
                       _offset_region(point, None, km, crs), (i,))
