@@ -40,6 +40,7 @@ from geo.panels import (
 )
 from geo.pipeline import ingest
 from geo.review import accept, find, review_rows
+from geo.safe_text import markdown_text
 from geo.staticmap import png_bytes
 from geo.store import Store, default_path
 from geo.theater import load_theater
@@ -168,8 +169,8 @@ with st.sidebar:
     if "ingest_report" in st.session_state:
         done, problems = st.session_state["ingest_report"]
         st.success(done)
-        for problem in problems:
-            st.error(problem)
+        for problem in problems:  # may quote an article: shown as text, not as Markdown
+            st.error(markdown_text(problem))
     st.caption(f"Store `{DB}`: {stamp[0]} articles, {stamp[2]} claims.")
 
 if not steps:
@@ -287,7 +288,8 @@ def war_on_a_date() -> None:
     if place_id:
         place = WAR.gazetteer.places.get(place_id)
         name = place.name if place else WAR.extra_places.get(place_id, (place_id,))[0]
-        st.markdown(f"**Control history of {name}** (click another place to change)")
+        st.markdown(f"**Control history of {markdown_text(name)}** (click another place to "
+                    "change)")
         st.dataframe(place_history(WAR, place_id), hide_index=True, width="stretch",
                      column_config={"source": st.column_config.LinkColumn("source")})
     st.subheader("Claims")

@@ -58,6 +58,7 @@ def cmd_places(args: argparse.Namespace) -> int:
     from geo.export import feature_collection
     from geo.places import geocode_corpus, places_frame
     from geo.relative import estimates_for
+    from geo.safe_text import escape_frame
     from geo.theater import load_theater
 
     gazetteer = _gazetteer(args)
@@ -93,8 +94,8 @@ def cmd_places(args: argparse.Namespace) -> int:
             print("error: unresolved places have no coordinates, so no GeoJSON. Fix: use "
                   "--format table or csv with --unresolved.", file=sys.stderr)
             return 2
-        text = json.dumps(feature_collection(places_frame(resolved, gazetteer, guesses)),
-                          ensure_ascii=False, indent=1) + "\n"
+        frame = escape_frame(places_frame(resolved, gazetteer, guesses))
+        text = json.dumps(feature_collection(frame), ensure_ascii=False, indent=1) + "\n"
     elif args.format == "csv":
         text = _csv(rows, list(rows[0]) if rows else ["name"])
     else:
@@ -160,10 +161,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         elif done % 100 == 0 or done == total:
             print(line, file=sys.stderr)
 
-    with _store(args) as store:
-        report = ingest(args.paths, store, gazetteer, factions, progress=progress,
-                        workers=args.workers, dask=args.dask)
-        totals = store.counts()
+    if args.geocoder_url and not args.geocoder:
+        raise FrontlineError("--geocoder-url needs --geocoder. Fix: add --geocoder nominatim "
+                             "or --geocoder photon.")
+    geocoder = None
+    if args.geocoder:
+        from geo.online import OnlineGeocoder
+
+        geocoder = OnlineGeocoder(args.geocoder, args.geocoder_url)
+    try:
+        with _store(args) as store:
+            report = ingest(args.paths, store, gazetteer, factions, progress=progress,
+                            workers=args.workers, dask=args.dask, geocoder=geocoder)
+            totals = store.counts()
+    finally:
+        if geocoder:
+            geocoder.close()
     if interactive:
         print(file=sys.stderr)
     for failure in report.failures:
@@ -173,6 +186,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(f"documents: {report.documents} ({report.new} new, {report.unchanged} unchanged, "
           f"{report.replaced} replaced); places: {len(report.places)}; claims: {report.claims}; "
           f"unresolved: {len(report.unresolved)}; errors: {len(report.failures)}")
+    for name, message in report.online_failed.items():
+        print(f"warning: online lookup of {name!r} failed: {message}", file=sys.stderr)
+    if geocoder:
+        stats = geocoder.stats
+        print(f"online ({args.geocoder}): {len(report.online_found)} found, "
+              f"{len(report.online_not_found)} not found, {len(report.online_failed)} failed; "
+              f"{stats.requests} requests, {stats.cache_hits} answered from the cache")
     print(f"store {args.db or 'data/frontline.db'}: {totals['documents']} documents, "
           f"{totals['claims']} claims")
     return 1 if report.failures else (2 if not report.documents else 0)
@@ -407,6 +427,7 @@ def cmd_corridors(args: argparse.Namespace) -> int:
     from geo.corridors import corridor_series
     from geo.export import feature_collection
     from geo.layers import corridor_report, layers_on
+    from geo.safe_text import escape_frame
 
     if not args.series and not args.date:
         print("error: --date or --series is needed. Fix: e.g. frontline corridors --date "
@@ -440,7 +461,7 @@ def cmd_corridors(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         text = _csv(_corridor_rows(table), CORRIDOR_ROW_COLUMNS)
     elif args.format == "geojson":
-        text = json.dumps(feature_collection(layers_on(war, day)["corridors"]),
+        text = json.dumps(feature_collection(escape_frame(layers_on(war, day)["corridors"])),
                           ensure_ascii=False, indent=1) + "\n"
     else:
         text = _corridor_text(day, table)
@@ -721,6 +742,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--workers", type=int, default=1, metavar="N",
                         help="processes that read and analyse articles (default 1; 0: one "
                              "per core); the store is written by one process")
+    ingest.add_argument("--geocoder", choices=("nominatim", "photon"), default=None,
+                        help="ask this online service for names the offline gazetteer lacks "
+                             "(off by default; 1 request/s, answers cached in "
+                             "data/geocoder_cache.sqlite)")
+    ingest.add_argument("--geocoder-url", metavar="URL", default=None,
+                        help="the service's address (default: the public one)")
     ingest.add_argument("--dask", metavar="ADDRESS", default=None,
                         help="analyse on a Dask cluster, e.g. tcp://127.0.0.1:8786 (its "
                              "workers must see the same files)")

@@ -41,7 +41,7 @@ from geo.baseline import baseline_areas, baseline_evidence
 from geo.corridor_lines import load_corridors
 from geo.corridors import add_distances, corridor_segments, corridor_table
 from geo.factions import Factions
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import ONLINE_SOURCES, Gazetteer
 from geo.relative import Estimate
 from geo.store import Store
 from geo.theater import Theater
@@ -122,7 +122,8 @@ def locate(war: War, place_id: str) -> tuple[BaseGeometry | None, int, float, st
     """Where a place id is drawn: geometry, precision code, uncertainty (km), and why.
 
     Gazetteer points and lines are exact (1), governorates region-only (3); estimates from
-    the text carry their own precision (2 or 3) and reason; baseline points are exact.
+    the text carry their own precision (2 or 3) and reason; baseline points are exact. A
+    place found online (`geo.online`) says so in the reason.
     """
     place = war.gazetteer.places.get(place_id)
     if place is not None:
@@ -130,7 +131,9 @@ def locate(war: War, place_id: str) -> tuple[BaseGeometry | None, int, float, st
             lines = dict(zip(war.corridors["ref"], war.corridors.geometry, strict=True))
             return lines.get(place.name), PRECISION_EXACT, 0.0, ""
         precision = PRECISION_REGION if place.is_area else PRECISION_EXACT
-        return Point(place.lon, place.lat), precision, 0.0, ""
+        note = (f"found online by {place.source.title()}, not in the offline gazetteer: "
+                f"{place.source_url}" if place.source in ONLINE_SOURCES else "")
+        return Point(place.lon, place.lat), precision, 0.0, note
     guess = war.estimates.get(place_id)
     if guess is not None:
         return Point(guess.lon, guess.lat), guess.precision, guess.radius_km, guess.reason
@@ -202,15 +205,30 @@ def layers_on(war: War, day: date) -> dict[str, gpd.GeoDataFrame]:
     return war._cache[day]
 
 
+def located_by(war: War, place_id: str) -> str:
+    """What put a place where it is drawn: ``gazetteer``, ``override`` (an analyst),
+    ``online:nominatim`` / ``online:photon``, ``estimate`` (the text) or ``baseline``."""
+    place = war.gazetteer.places.get(place_id)
+    if place is not None:
+        if place.source in ONLINE_SOURCES:
+            return f"online:{place.source}"
+        return "override" if place.source == "override" else "gazetteer"
+    if place_id in war.estimates:
+        return "estimate"
+    return "baseline" if place_id in war.extra_places else ""
+
+
 def _with_precision(war: War, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Add ``precision``, ``uncertainty_km``, ``location_note`` and, for approximate places,
-    a reduced ``influence_km`` (`APPROXIMATE_INFLUENCE` of their kind's radius)."""
+    """Add ``precision``, ``uncertainty_km``, ``location_note``, ``located_by`` and, for
+    approximate places, a reduced ``influence_km`` (`APPROXIMATE_INFLUENCE` of their kind's
+    radius)."""
     located = [locate(war, pid)[1:] for pid in places["place_id"]]
     places = places.copy()
     geometry = places.pop("geometry")
     places["precision"] = [p for p, _, _ in located]
     places["uncertainty_km"] = [u for _, u, _ in located]
     places["location_note"] = [n for _, _, n in located]
+    places["located_by"] = [located_by(war, pid) for pid in places["place_id"]]
     places["influence_km"] = [
         war.theater.radius_km(kind) * APPROXIMATE_INFLUENCE if p == PRECISION_APPROXIMATE
         else None for kind, (p, _, _) in zip(places["kind"], located, strict=True)]

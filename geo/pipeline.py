@@ -3,6 +3,11 @@
 `ingest` never stops on a bad file: unreadable items are counted and reported, every good
 document is stored in its own transaction, by this process alone and in input order, so a
 run with ``workers`` or ``dask`` stores exactly what a serial run stores.
+
+With an online geocoder (`geo.online`, off by default) the names a document leaves
+unresolved are asked of the service here, in the writing process (so the rate limit holds
+however many workers analyse); a document that names a place found online is analysed again
+with the enlarged gazetteer before it is stored.
 """
 
 from __future__ import annotations
@@ -11,11 +16,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.analysis import Analysed, Task, analyse
+from geo.analysis import Analysed, Task, analyse, analyse_document
 from geo.errors import InputError
 from geo.factions import Factions
 from geo.gazetteer import Gazetteer
 from geo.ingest import MANIFEST, IngestFailure, iter_paths, read_manifest
+from geo.names import name_key
+from geo.online import OnlineGeocoder
 from geo.parallel import run
 from geo.store import Store
 
@@ -34,6 +41,9 @@ class IngestReport:
     claims: int = 0
     failures: list[IngestFailure] = field(default_factory=list)
     date_errors: list[str] = field(default_factory=list)
+    online_found: dict[str, str] = field(default_factory=dict)
+    online_not_found: set[str] = field(default_factory=set)
+    online_failed: dict[str, str] = field(default_factory=dict)
 
     @property
     def documents(self) -> int:
@@ -66,7 +76,7 @@ def plan(files: Iterable[Path]) -> Iterator[Task | IngestFailure]:
 def ingest(paths: Iterable[Path | str], store: Store, gazetteer: Gazetteer, factions: Factions,
            *, progress: Callable[[int, int, str], None] | None = None,
            defaults: dict[str, str] | None = None, workers: int = 1,
-           dask: str | None = None) -> IngestReport:
+           dask: str | None = None, geocoder: OnlineGeocoder | None = None) -> IngestReport:
     """Read, analyse and store every article under ``paths``.
 
     Parameters
@@ -80,15 +90,21 @@ def ingest(paths: Iterable[Path | str], store: Store, gazetteer: Gazetteer, fact
         Processes that read and analyse files (1: this process; 0: one per core).
     dask
         Address of a Dask scheduler to analyse on instead (``workers`` is then ignored).
+    geocoder
+        Asked for the names no offline gazetteer knows (see the module docstring); its
+        failures are recorded in the report, never raised.
     """
     files = [p.resolve() for p in iter_paths(Path(p) for p in paths)]
     items = list(plan(files))
     results = run((i for i in items if isinstance(i, Task)), gazetteer, factions, defaults,
                   workers=workers, dask=dask)
     report = IngestReport()
+    online = _OnlineFallback(geocoder, gazetteer, factions, report) if geocoder else None
     done = 0
     for item in items:
         for result in [item] if isinstance(item, IngestFailure) else next(results):
+            if online and isinstance(result, Analysed):
+                result = online.revise(result)
             if isinstance(result, Analysed):
                 _store(result, store, report)
             else:
@@ -109,3 +125,53 @@ def _store(result: Analysed, store: Store, report: IngestReport) -> None:
     report.claims += len(claims)
     report.date_errors += [f"{document.path}: {c.date_error} in: {c.evidence}"
                            for c in claims if c.date_error]
+
+
+class _OnlineFallback:
+    """Asks the online geocoder for unresolved names and re-analyses what it finds.
+
+    Each name is asked at most once per batch (a failed one is asked again by a later run,
+    failures are never cached). After `GIVE_UP_AFTER` failures in a row the service is taken
+    to be down and the rest of the batch is not slowed by it.
+    """
+
+    GIVE_UP_AFTER = 3
+
+    def __init__(self, geocoder: OnlineGeocoder, gazetteer: Gazetteer, factions: Factions,
+                 report: IngestReport) -> None:
+        self.geocoder, self.gazetteer, self.factions = geocoder, gazetteer, factions
+        self.report = report
+        self.asked: set[str] = set()
+        self.found: set[str] = set()  # name keys of the names found online
+        self.failures_in_a_row = 0
+        self.down = ""
+
+    def _ask(self, names: list[str]) -> None:
+        if self.down:
+            self.report.online_failed |= {n: f"not asked: {self.down}" for n in names}
+            return
+        looked = self.geocoder.lookup_many(
+            names, max_consecutive_failures=self.GIVE_UP_AFTER - self.failures_in_a_row)
+        self.report.online_not_found |= set(looked.not_found)
+        self.report.online_failed |= looked.failed
+        if looked.found or looked.not_found:
+            self.failures_in_a_row = 0
+        self.failures_in_a_row += len(looked.failed)
+        if self.failures_in_a_row >= self.GIVE_UP_AFTER:
+            self.down = (f"{self.failures_in_a_row} lookups failed in a row; the last: "
+                         f"{next(reversed(looked.failed.values()))}")
+        if looked.found:
+            self.gazetteer = self.gazetteer.with_places(looked.found.values())
+            self.found |= {name_key(s) for s in looked.found}
+            self.report.online_found |= {s: p.place_id for s, p in looked.found.items()}
+
+    def revise(self, result: Analysed) -> Analysed | IngestFailure:
+        """The result, analysed again if a name it left unresolved is now found online."""
+        surfaces = list(dict.fromkeys(m.surface for m in result.mentions if not m.place_id))
+        new = list({name_key(s): s for s in surfaces if name_key(s) not in self.asked}.values())
+        if new:
+            self.asked |= {name_key(s) for s in new}
+            self._ask(new)
+        if not any(name_key(s) in self.found for s in surfaces):
+            return result
+        return analyse_document(result.document, self.gazetteer, self.factions)

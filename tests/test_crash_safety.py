@@ -124,7 +124,7 @@ def test_a_reader_sees_whole_documents_while_an_ingest_writes(
                     {d: claims_per_document[d] for d in seen if claims_per_document[d]})
                 wars += 1
     finally:
-        out, err = process.communicate(timeout=300)
+        _, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
     partial = [n for n in states if 0 < n < ARTICLES]
     assert len(partial) >= 5, f"the reader saw too few states mid-ingest: {states[:20]}"
