@@ -154,3 +154,20 @@ def test_a_geocoder_url_without_a_geocoder_is_refused(tmp_path) -> None:
                            str(tmp_path / "f.db"), "--geocoder-url", "http://127.0.0.1:9"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "--geocoder-url needs --geocoder" in done.stderr
+
+
+def test_without_a_geocoder_nothing_leaves_the_machine(tmp_path, monkeypatch, gazetteer,
+                                                       factions) -> None:
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"a network connection was attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    with Store(tmp_path / "f.db") as store:
+        report = ingest([SEEDS], store, gazetteer, factions)
+        war = load_war(store, gazetteer, factions, load_theater())
+    assert report.new == 5 and report.unresolved
+    layers = layers_on(war, war.dates()[-1])
+    assert set(layers["places"]["located_by"]) <= {"gazetteer", "estimate"}
