@@ -24,10 +24,24 @@ from geo.places import geocode_document
 
 @dataclass(frozen=True)
 class Task:
-    """One file to analyse, with its row of the folder's manifest (empty when none)."""
+    """One file to analyse, with how to read it.
+
+    Attributes
+    ----------
+    path
+        The article file.
+    manifest_row
+        Its row of the folder's manifest (empty when none).
+    defaults
+        Metadata for articles that give none of their own (see `geo.ingest.read_file`).
+    max_bytes
+        Size limit of one article (None: `geo.ingest.max_article_bytes`).
+    """
 
     path: str
     manifest_row: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, str] | None = None
+    max_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,23 +75,21 @@ def analyse_document(document: Document, gazetteer: Gazetteer, factions: Faction
     return Analysed(document, mentions, claims)
 
 
-def analyse_file(task: Task, gazetteer: Gazetteer, factions: Factions,
-                 defaults: dict[str, str] | None = None) -> list[Result]:
+def analyse_file(task: Task, gazetteer: Gazetteer, factions: Factions) -> list[Result]:
     """Read one file and analyse each of its documents, in file order.
 
     Parameters
     ----------
     task
-        The file and its manifest row.
+        The file and how to read it.
     gazetteer, factions
         What names are places and who the sides are.
-    defaults
-        Metadata for articles that give none of their own (see `geo.ingest.read_file`).
     """
     path = Path(task.path)
     manifest = {path.name: task.manifest_row} if task.manifest_row else {}
     out: list[Result] = []
-    for item in read_file(path, manifest=manifest, defaults=defaults):
+    for item in read_file(path, manifest=manifest, defaults=task.defaults,
+                          max_bytes=task.max_bytes):
         out.append(item if isinstance(item, IngestFailure)
                    else analyse_document(item, gazetteer, factions))
     return out

@@ -76,12 +76,13 @@ Structure, not keywords:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from geo.dates import EventDate, find_dates
-from geo.extract import sentence_spans
+from geo.extract import evidence, sentence_spans
 from geo.factions import FactionMention, Factions
 from geo.models import Document, Mention
 from geo.names import slug
@@ -224,7 +225,7 @@ _ATTACK_ON = re.compile(r"\b(?:attack|assault|offensive)s?\s+(?:on|against)\b", 
 _CLASHES = re.compile(r"\b(?:clashes|fighting|battles?)\b", re.IGNORECASE)
 _CLASHES_IN = re.compile(r"\b(?:clashes|fighting|battles?)\s+(?:\w+\s+){0,6}?(?:in|for|around)\s+",
                          re.IGNORECASE)
-_WITNESSED = re.compile(r"^\s+(?:witnessed|saw)\s+(?:heavy\s+|fierce\s+|violent\s+)?"
+_WITNESSED = re.compile(r"\s+(?:witnessed|saw)\s+(?:heavy\s+|fierce\s+|violent\s+)?"
                         r"(?:clashes|fighting|battles)\b", re.IGNORECASE)
 _DEPLOY = re.compile(
     r"\b(?:deploy(?:ed|s|ing)?|establish(?:ed|es|ing)?\s+(?:a\s+|an\s+)?(?:new\s+)?(?:\w+\s+)?"
@@ -234,6 +235,8 @@ _DEPLOY = re.compile(
 _SHELL = re.compile(r"\b(?:shell(?:ed|s)?|shelling\s+(?:of\s+)?|bombard(?:ed|s|ing)?|"
                     r"struck|airstrikes?\s+on|strikes?\s+on)\b", re.IGNORECASE)
 
+_CONTEXT_CHARS = 200
+"""How far around a place name the modifier patterns look (they span a few words)."""
 _ROAD_WORDS = r"(?:\s+(?:strategic\s+|international\s+|main\s+)?(?:highway|road|motorway)s?)?"
 _CORRIDOR_MODIFIER = re.compile(
     r"(?:\s*[-–/]\s*[\w-]+)?" + _ROAD_WORDS + r"\s+(?:towns?|villages?|city|cities|junction|"
@@ -338,13 +341,14 @@ class _Discourse:
         return None
 
 
-def _sentence_refs(sentence: str, offset: int, mentions: list[Mention], discourse: _Discourse
-                   ) -> list[_Ref]:
+def _sentence_refs(sentence: str, offset: int, mentions: list[Mention], starts: list[int],
+                   discourse: _Discourse) -> list[_Ref]:
+    """Places named or referred to in one sentence; ``mentions`` are sorted by ``starts``."""
     refs = []
-    for m in mentions:
-        if offset <= m.start < offset + len(sentence):
-            place_id = m.place_id or f"unresolved:{slug(m.surface)}"
-            refs.append(_Ref(m.start - offset, m.end - offset, place_id, m.name, m.kind))
+    first, last = bisect_left(starts, offset), bisect_left(starts, offset + len(sentence))
+    for m in mentions[first:last]:
+        place_id = m.place_id or f"unresolved:{slug(m.surface)}"
+        refs.append(_Ref(m.start - offset, m.end - offset, place_id, m.name, m.kind))
     refs = _mark_modifiers(sentence, sorted(refs, key=lambda r: r.start))
     for match in _ANAPHORA.finditer(sentence):
         if any(r.start <= match.start() < r.end or match.start() <= r.start < match.end()
@@ -380,7 +384,9 @@ def _mark_modifiers(sentence: str, refs: list[_Ref]) -> list[_Ref]:
     glossed: list[tuple[int, int]] = []
     marked = []
     for ref in refs:
-        after, before = sentence[ref.end:], sentence[:ref.start]
+        # the patterns look a few words either way; a window keeps a run-on sentence linear
+        after = sentence[ref.end:ref.end + _CONTEXT_CHARS]
+        before = sentence[max(0, ref.start - _CONTEXT_CHARS):ref.start]
         if ref.kind == "corridor":
             modifier = bool(_CORRIDOR_MODIFIER.match(after))
             parens = _CORRIDOR_PARENS.match(after)
@@ -397,11 +403,35 @@ def _mark_modifiers(sentence: str, refs: list[_Ref]) -> list[_Ref]:
     return marked
 
 
+def _start(item: _Ref | FactionMention) -> int:
+    return item.start
+
+
+def _end(item: _Ref | FactionMention) -> int:
+    return item.end
+
+
+# The reader looks up refs and factions around a position by bisection (both lists are in
+# text order and do not overlap), so a run-on sentence naming a place thousands of times
+# is read in n log n, not n squared.
+
+
+def _before(refs: list[_Ref], position: int) -> Iterator[_Ref]:
+    """Refs (not modifiers) that end by ``position``, nearest first."""
+    for index in range(bisect_left(refs, position, key=_start) - 1, -1, -1):
+        ref = refs[index]
+        if ref.end <= position and not ref.modifier:
+            yield ref
+
+
 def _without_modifiers(sentence: str, start: int, end: int, refs: list[_Ref]) -> str:
     """``sentence[start:end]`` with the text of modifier mentions left out."""
     parts, position = [], start
-    for ref in refs:
-        if ref.modifier and start <= ref.start and ref.end <= end:
+    for index in range(bisect_left(refs, start, key=_start), len(refs)):
+        ref = refs[index]
+        if ref.start >= end:
+            break
+        if ref.modifier and ref.end <= end:
             parts.append(sentence[position:ref.start])
             position = ref.end
     parts.append(sentence[position:end])
@@ -410,14 +440,16 @@ def _without_modifiers(sentence: str, start: int, end: int, refs: list[_Ref]) ->
 
 def _objects(sentence: str, position: int, refs: list[_Ref]) -> tuple[list[_Ref], bool]:
     """Places that are the object of a verb ending at ``position`` (a list gives several)."""
-    after = [r for r in refs if r.start >= position and not r.modifier]
-    if not after:
+    after = (refs[i] for i in range(bisect_left(refs, position, key=_start), len(refs))
+             if not refs[i].modifier)
+    first = next(after, None)
+    if first is None:
         return [], False
-    ok, near = _gap_ok(_without_modifiers(sentence, position, after[0].start, refs))
+    ok, near = _gap_ok(_without_modifiers(sentence, position, first.start, refs))
     if not ok:
         return [], False
-    chosen = [after[0]]
-    for ref in after[1:]:
+    chosen = [first]
+    for ref in after:
         if _LIST_JOIN.match(sentence[chosen[-1].end:ref.start]):
             chosen.append(ref)
         else:
@@ -439,12 +471,15 @@ def _stretch(sentence: str, ref: _Ref, action: str) -> bool:
 
 def _in_stretch(sentence: str, ref: _Ref, refs: list[_Ref]) -> bool:
     """Whether ``ref`` only bounds a corridor stretch ("the M4 between Tell Tamr and P")."""
-    for corridor in refs:
-        if corridor.kind != "corridor" or corridor.modifier or corridor.end > ref.start:
+    for index in range(bisect_left(refs, ref.start, key=_start) - 1, -1, -1):
+        corridor = refs[index]  # nearest first
+        if corridor.end > ref.start:
             continue
         between = sentence[corridor.end:ref.start]
-        if _STRETCH.match(between) and not re.search(r"[,;:.()]", between) \
-                and not _FINITE.search(between) and len(re.findall(_WORD, between)) <= 8:
+        if re.search(r"[,;:.()]", between) or len(re.findall(_WORD, between)) > 8:
+            return False  # and every earlier ref is further away still
+        if corridor.kind == "corridor" and not corridor.modifier \
+                and _STRETCH.match(between) and not _FINITE.search(between):
             return True
     return False
 
@@ -454,18 +489,19 @@ def _subject(sentence: str, position: int, refs: list[_Ref]) -> _Ref | None:
 
     A corridor named as a location ("Saraqib, on the M5, was captured") is not the subject.
     """
-    before = [r for r in refs if r.end <= position and not r.modifier]
+    before = _before(refs, position)
+    nearest = next(before, None)
     locative_words = 0  # words of the locative phrases, which do not count as distance
-    while before and (locative := _locative_corridor(sentence, before[-1])):
-        corridor = before.pop()
+    while nearest is not None and (locative := _locative_corridor(sentence, nearest)):
         locative_words += len(re.findall(_WORD, locative.group(0) + " " + sentence[
-            corridor.start:corridor.end])) + 1
-    if not before:
+            nearest.start:nearest.end])) + 1
+        nearest = next(before, None)
+    if nearest is None:
         return None
-    gap = _without_modifiers(sentence, before[-1].end, position, refs)
-    if len(re.findall(_WORD, gap)) > 6 + locative_words or _in_stretch(sentence, before[-1], refs):
+    gap = _without_modifiers(sentence, nearest.end, position, refs)
+    if len(re.findall(_WORD, gap)) > 6 + locative_words or _in_stretch(sentence, nearest, refs):
         return None
-    return before[-1]
+    return nearest
 
 
 def _subjects(sentence: str, position: int, refs: list[_Ref]) -> list[_Ref]:
@@ -474,7 +510,7 @@ def _subjects(sentence: str, position: int, refs: list[_Ref]) -> list[_Ref]:
     if first is None:
         return []
     chosen = [first]
-    for ref in reversed([r for r in refs if r.end <= first.start and not r.modifier]):
+    for ref in _before(refs, first.start):
         if _LIST_JOIN.match(sentence[ref.end:chosen[0].start]):
             chosen.insert(0, ref)
         else:
@@ -484,17 +520,23 @@ def _subjects(sentence: str, position: int, refs: list[_Ref]) -> list[_Ref]:
 
 def _agent_before(factions: list[FactionMention], position: int, text: str | None = None
                   ) -> FactionMention | None:
-    before = [f for f in factions if f.end <= position]
-    if text is not None:
-        main = [f for f in before if not _ASIDE_AGENT.search(text[max(0, f.start - 30):f.start])]
-        before = main or before
-    return before[-1] if before else None
+    count = bisect_right(factions, position, key=_end)  # factions ending by ``position``
+    if count == 0:
+        return None
+    if text is not None:  # the nearest one not named as an aside ("by", "with", "against")
+        for index in range(count - 1, -1, -1):
+            faction = factions[index]
+            if not _ASIDE_AGENT.search(text[max(0, faction.start - 30):faction.start]):
+                return faction
+    return factions[count - 1]
 
 
 def _faction_after(factions: list[FactionMention], position: int, *, within: int = 200
                    ) -> FactionMention | None:
-    after = [f for f in factions if position <= f.start <= position + within]
-    return after[0] if after else None
+    index = bisect_left(factions, position, key=_start)
+    if index < len(factions) and factions[index].start <= position + within:
+        return factions[index]
+    return None
 
 
 def _apposition(between: str) -> bool:
@@ -598,7 +640,8 @@ class _SentenceReader:
             controller=controller, previous=previous if previous != controller else None,
             action=action, event_date=day, date_basis=basis, date_text=date_text,
             hedged=self.hedged, negated=negated, near_place=near,
-            confidence=round(confidence, 3), evidence=" ".join(self.text.split()),
+            confidence=round(confidence, 3),
+            evidence=evidence(self.text, 0, len(self.text), trigger[0]),
             start=self.offset, end=self.offset + len(self.text),
             date_from=event.range[0] if event and event.range else None,
             date_to=event.range[1] if event and event.range else None,
@@ -948,11 +991,19 @@ class _SentenceReader:
                 if once(ref, "contested"):
                     self._emit(ref, action="contested", controller=controller,
                                previous=controller, trigger=(match.start(), match.end()))
+        # Places followed by "witnessed (heavy) clashes", with where that phrase ends, in
+        # text order. A place counts for every clash from the one its phrase names on; it is
+        # handed on once (`once` would refuse it later anyway).
+        witnesses = iter([(r, m.end()) for r in self.refs
+                          if (m := _WITNESSED.match(self.text, r.end))])
+        upcoming = next(witnesses, None)
+        waiting: list[tuple[_Ref, int]] = []
         for match in _CLASHES.finditer(self.text):
-            refs = []
-            witnessed = [r for r in self.refs if r.end <= match.start()
-                         and _WITNESSED.match(self.text[r.end:match.end()])]
-            refs += witnessed
+            while upcoming is not None and upcoming[0].end <= match.start():
+                waiting.append(upcoming)
+                upcoming = next(witnesses, None)
+            refs = [r for r, phrase_end in waiting if phrase_end <= match.end()]
+            waiting = [w for w in waiting if w[1] > match.end()]
             inside = _CLASHES_IN.match(self.text, match.start())
             if inside:
                 objects, near = _objects(self.text, inside.end(), self.refs)
@@ -979,9 +1030,11 @@ def extract_claims(document: Document, mentions: list[Mention], factions: Factio
     discourse = _Discourse()
     claims: list[Claim] = []
     body = document.body
+    ordered = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in ordered]
     for start, end in sentence_spans(body):
         sentence = body[start:end]
-        refs = _sentence_refs(sentence, start, mentions, discourse)
+        refs = _sentence_refs(sentence, start, ordered, starts, discourse)
         dates = find_dates(sentence, document.published) if document.published else []
         named = factions.find(sentence)
         reader = _SentenceReader(

@@ -161,6 +161,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         elif done % 100 == 0 or done == total:
             print(line, file=sys.stderr)
 
+    max_bytes = None
+    if args.max_article_mb is not None:
+        if not 0 < args.max_article_mb < float("inf"):
+            raise FrontlineError(f"--max-article-mb is {args.max_article_mb:g}. Fix: give a "
+                                 "positive size in megabytes, such as 20.")
+        max_bytes = int(args.max_article_mb * 2**20)
     if args.geocoder_url and not args.geocoder:
         raise FrontlineError("--geocoder-url needs --geocoder. Fix: add --geocoder nominatim "
                              "or --geocoder photon.")
@@ -172,7 +178,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         with _store(args) as store:
             report = ingest(args.paths, store, gazetteer, factions, progress=progress,
-                            workers=args.workers, dask=args.dask, geocoder=geocoder)
+                            max_bytes=max_bytes, workers=args.workers, dask=args.dask,
+                            geocoder=geocoder)
             totals = store.counts()
     finally:
         if geocoder:
@@ -742,6 +749,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--workers", type=int, default=1, metavar="N",
                         help="processes that read and analyse articles (default 1; 0: one "
                              "per core); the store is written by one process")
+    ingest.add_argument("--max-article-mb", type=float, default=None, metavar="MB",
+                        help="refuse larger article files and .jsonl lines (default: "
+                             "$FRONTLINE_MAX_ARTICLE_MB or 5)")
     ingest.add_argument("--geocoder", choices=("nominatim", "photon"), default=None,
                         help="ask this online service for names the offline gazetteer lacks "
                              "(off by default; 1 request/s, answers cached in "

@@ -64,15 +64,25 @@ def _thread_start(lines: list[str]) -> int | None:
         if _is_name_line(line) and i + 1 < len(lines)
         and any(s.strip() for s in lines[i + 1 : i + 3])
     ]
-    for pos, start in enumerate(candidates):
-        names = [lines[i].strip().lstrip("•·*- ").lower() for i in candidates[pos:]]
-        tail_gap = len(lines) - candidates[-1]
-        if len(names) < 3 or tail_gap > 40:
+    if len(candidates) < 3 or len(lines) - candidates[-1] > 40:
+        return None
+    # What each suffix of the candidates holds, computed once from the end (a page of
+    # thousands of short lines must not cost thousands squared): its widest gap between
+    # name lines, and whether a name comes back in it.
+    widest = [0] * len(candidates)
+    repeats = [False] * len(candidates)
+    seen: set[str] = set()
+    for pos in range(len(candidates) - 1, -1, -1):
+        name = lines[candidates[pos]].strip().lstrip("•·*- ").lower()
+        following = pos + 1 < len(candidates)
+        widest[pos] = max(candidates[pos + 1] - candidates[pos], widest[pos + 1]) \
+            if following else 0
+        repeats[pos] = name in seen or (following and repeats[pos + 1])
+        seen.add(name)
+    for pos, start in enumerate(candidates[:-2]):  # a thread has at least three names
+        if widest[pos] > 25:  # a thread is dense; an article with a few headings is not
             continue
-        gaps = [b - a for a, b in zip(candidates[pos:], candidates[pos + 1 :], strict=False)]
-        if max(gaps) > 25:  # a thread is dense; an article with a few headings is not
-            continue
-        if len(set(names)) < len(names) or len(names) >= MIN_THREAD_NAMES:
+        if repeats[pos] or len(candidates) - pos >= MIN_THREAD_NAMES:
             return start
     return None
 

@@ -22,6 +22,7 @@ reported as unresolved, never guessed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from geo.gazetteer import Gazetteer, stop_keys
@@ -29,6 +30,9 @@ from geo.models import Span
 from geo.names import ARTICLES, Token, name_key, tokenize
 
 CURATED = frozenset({"theater", "admin1", "corridor", "override"})
+MAX_EVIDENCE_CHARS = 600
+"""Evidence longer than this is cut around the name: a page without full stops is one
+"sentence", and each of its mentions would otherwise store all of it."""
 
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”«»|/\n…]")
 _LOCATIVE_BEFORE = re.compile(
@@ -78,12 +82,53 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def evidence(text: str, start: int, end: int, position: int) -> str:
+    """``text[start:end]`` with its whitespace collapsed, as evidence for ``position``.
+
+    A stretch longer than `MAX_EVIDENCE_CHARS` (a page without full stops) is cut to the
+    whole words around ``position``, marked with ``…`` where it was cut.
+    """
+    if end - start <= MAX_EVIDENCE_CHARS:
+        return " ".join(text[start:end].split())
+    half = MAX_EVIDENCE_CHARS // 2
+    low, high = max(start, position - half), min(end, position + half)
+    words = text[low:high].split()
+    if low > start and words and not text[low - 1].isspace() and not text[low].isspace():
+        words = words[1:]  # a word cut in half
+    if high < end and words and not text[high].isspace() and not text[high - 1].isspace():
+        words = words[:-1]
+    return " ".join(["…"] * (low > start) + words + ["…"] * (high < end))
+
+
+class SentenceIndex:
+    """The sentences of one text, looked up by character position.
+
+    Each sentence is looked up by bisection and normalised once, however many names it
+    holds, so a text that repeats a name thousands of times stays linear.
+    """
+
+    def __init__(self, text: str, spans: list[tuple[int, int]] | None = None) -> None:
+        self.text = text
+        self.spans = spans or sentence_spans(text)
+        self._starts = [start for start, _ in self.spans]
+        self._normal: dict[int, str] = {}
+
+    def at(self, position: int) -> str:
+        """Evidence sentence (`evidence`) holding character ``position``; empty if none."""
+        index = bisect_right(self._starts, position) - 1
+        if index < 0 or position >= self.spans[index][1]:
+            return ""
+        start, end = self.spans[index]
+        if end - start > MAX_EVIDENCE_CHARS:
+            return evidence(self.text, start, end, position)
+        if index not in self._normal:
+            self._normal[index] = evidence(self.text, start, end, position)
+        return self._normal[index]
+
+
 def sentence_at(text: str, position: int, spans: list[tuple[int, int]] | None = None) -> str:
-    """The sentence of ``text`` that contains character ``position``."""
-    for start, end in spans or sentence_spans(text):
-        if start <= position < end:
-            return " ".join(text[start:end].split())
-    return ""
+    """The sentence of ``text`` that contains character ``position`` (see `evidence`)."""
+    return SentenceIndex(text, spans).at(position)
 
 
 def _stream(text: str, tokens: list[Token]) -> tuple[str, dict[int, int]]:
@@ -211,19 +256,28 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
     """
     tokens = tokenize(text)
     spans = _gazetteer_spans(text, tokens, gazetteer)
-    extra: list[Span] = []
+    span_ends = [s.end for s in spans]
+    extra: list[Span] = []  # in text order, like ``spans``; neither list overlaps itself
+    extra_ends: list[int] = []
     for start, end, name, cue, kind in _cue_names(text):
-        overlapping = [i for i, s in enumerate(spans) if s.start < end and start < s.end]
-        if overlapping:
-            i = overlapping[0]
+        i = _first_overlap(spans, span_ends, start, end)
+        if i is not None:
             if not spans[i].cue:
                 s = spans[i]
                 spans[i] = Span(s.start, s.end, s.surface, s.key, s.candidates, cue, kind)
             continue
-        if any(s.start < end and start < s.end for s in extra):
+        if _first_overlap(extra, extra_ends, start, end) is not None:
             continue
         if not _plausible_unknown(name.split()[0] if kind == "facility" else name):
             continue
-        extra.append(Span(start=start, end=end, surface=name, key=name_key(name), cue=cue,
-                          kind_hint=kind))
+        at = bisect_right(extra_ends, start)
+        extra.insert(at, Span(start=start, end=end, surface=name, key=name_key(name), cue=cue,
+                              kind_hint=kind))
+        extra_ends.insert(at, end)
     return sorted([*spans, *extra], key=lambda s: s.start)
+
+
+def _first_overlap(spans: list[Span], ends: list[int], start: int, end: int) -> int | None:
+    """Index of the first of ``spans`` (in text order, disjoint) overlapping ``start:end``."""
+    index = bisect_right(ends, start)  # spans before it end by ``start``
+    return index if index < len(spans) and spans[index].start < end else None

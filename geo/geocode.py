@@ -25,7 +25,7 @@ import math
 import re
 from collections import defaultdict
 
-from geo.extract import sentence_at, sentence_spans
+from geo.extract import SentenceIndex
 from geo.gazetteer import SOURCE_RANK, Gazetteer, haversine_km
 from geo.models import Document, Mention, Place, Span
 
@@ -130,7 +130,7 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
     """Turn the spans of one document into mentions (see the module docstring)."""
     text = document.body
     senses = area_senses(text, spans, gazetteer)
-    sentences = sentence_spans(text)
+    sentences = SentenceIndex(text)
     anchors = [
         gazetteer[s.candidates[0]] for s in spans
         if len(s.candidates) == 1 and gazetteer[s.candidates[0]].kind not in ("governorate",
@@ -142,7 +142,7 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
     }
     mentions = []
     for span, is_area in zip(spans, senses, strict=True):
-        sentence = sentence_at(text, span.start, sentences)
+        sentence = sentences.at(span.start)
         pool = [gazetteer[c] for c in span.candidates if gazetteer[c].is_area == is_area]
         if any(p.source == "override" for p in pool):
             pool = [p for p in pool if p.source == "override"]

@@ -59,10 +59,10 @@ def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
         yield chunk
 
 
-def _analyse_chunk(chunk: Sequence[Task], world: tuple[Gazetteer, Factions],
-                   defaults: dict[str, str] | None) -> list[list[Result]]:
+def _analyse_chunk(chunk: Sequence[Task], world: tuple[Gazetteer, Factions]
+                   ) -> list[list[Result]]:
     gazetteer, factions = world
-    return [analyse_file(task, gazetteer, factions, defaults) for task in chunk]
+    return [analyse_file(task, gazetteer, factions) for task in chunk]
 
 
 def _init_worker(world: bytes) -> None:
@@ -70,11 +70,10 @@ def _init_worker(world: bytes) -> None:
     _WORLD = pickle.loads(world)
 
 
-def _analyse_chunk_here(chunk: Sequence[Task], defaults: dict[str, str] | None
-                        ) -> list[list[Result]]:
+def _analyse_chunk_here(chunk: Sequence[Task]) -> list[list[Result]]:
     if _WORLD is None:
         raise ParallelError("worker started without a gazetteer")
-    return _analyse_chunk(chunk, _WORLD, defaults)
+    return _analyse_chunk(chunk, _WORLD)
 
 
 def _ordered(submit: Callable[[list[Task]], Any], tasks: Iterable[Task], *, window: int,
@@ -89,29 +88,29 @@ def _ordered(submit: Callable[[list[Task]], Any], tasks: Iterable[Task], *, wind
         yield from pending.popleft().result()
 
 
-def run_serial(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions,
-               defaults: dict[str, str] | None = None) -> Iterator[list[Result]]:
+def run_serial(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions
+               ) -> Iterator[list[Result]]:
     """Analyse each task in this process."""
     for task in tasks:
-        yield analyse_file(task, gazetteer, factions, defaults)
+        yield analyse_file(task, gazetteer, factions)
 
 
-def run_processes(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions,
-                  defaults: dict[str, str] | None = None, *, workers: int,
+def run_processes(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions, *,
+                  workers: int,
                   chunk_files: int = CHUNK_FILES) -> Iterator[list[Result]]:
     """Analyse the tasks in ``workers`` processes of this machine (results in task order)."""
     world = pickle.dumps((gazetteer, factions), protocol=pickle.HIGHEST_PROTOCOL)
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                              initargs=(world,)) as pool:
         def submit(chunk: list[Task]) -> Future:
-            return pool.submit(_analyse_chunk_here, chunk, defaults)
+            return pool.submit(_analyse_chunk_here, chunk)
 
         yield from _ordered(submit, tasks, window=workers * IN_FLIGHT_PER_WORKER,
                             chunk_files=chunk_files)
 
 
-def run_dask(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions,
-             defaults: dict[str, str] | None = None, *, address: str,
+def run_dask(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions, *,
+             address: str,
              chunk_files: int = CHUNK_FILES, timeout_s: float = 10.0
              ) -> Iterator[list[Result]]:
     """Analyse the tasks on the Dask distributed cluster whose scheduler is at ``address``.
@@ -141,24 +140,23 @@ def run_dask(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions,
         workers = max(1, sum(client.nthreads().values()))
 
         def submit(chunk: list[Task]) -> Any:
-            return client.submit(_analyse_chunk, chunk, world, defaults, pure=False)
+            return client.submit(_analyse_chunk, chunk, world, pure=False)
 
         yield from _ordered(submit, tasks, window=workers * IN_FLIGHT_PER_WORKER,
                             chunk_files=chunk_files)
 
 
-def run(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions,
-        defaults: dict[str, str] | None = None, *, workers: int = 1,
-        dask: str | None = None) -> Iterator[list[Result]]:
+def run(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions, *,
+        workers: int = 1, dask: str | None = None) -> Iterator[list[Result]]:
     """The runner the options ask for: Dask when ``dask`` is an address, else N processes.
 
     ``workers`` 1 runs in this process; 0 means one worker per available core.
     """
     if dask:
-        return run_dask(tasks, gazetteer, factions, defaults, address=dask)
+        return run_dask(tasks, gazetteer, factions, address=dask)
     if workers < 0:
         raise ParallelError(f"--workers is {workers}. Fix: give 1 or more (0: one per core).")
     workers = default_workers() if workers == 0 else workers
     if workers == 1:
-        return run_serial(tasks, gazetteer, factions, defaults)
-    return run_processes(tasks, gazetteer, factions, defaults, workers=workers)
+        return run_serial(tasks, gazetteer, factions)
+    return run_processes(tasks, gazetteer, factions, workers=workers)

@@ -12,21 +12,20 @@ with the enlarged gazetteer before it is stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.analysis import Analysed, Task, analyse, analyse_document
-from geo.errors import InputError
 from geo.factions import Factions
 from geo.gazetteer import Gazetteer
-from geo.ingest import MANIFEST, IngestFailure, iter_paths, read_manifest
+from geo.ingest import IngestFailure, iter_paths, max_article_bytes, with_manifests
 from geo.names import name_key
 from geo.online import OnlineGeocoder
 from geo.parallel import run
 from geo.store import Store
 
-__all__ = ["IngestReport", "analyse", "ingest", "plan"]
+__all__ = ["IngestReport", "analyse", "ingest"]
 
 
 @dataclass
@@ -51,32 +50,11 @@ class IngestReport:
         return self.new + self.unchanged + self.replaced
 
 
-def plan(files: Iterable[Path]) -> Iterator[Task | IngestFailure]:
-    """Tasks for the files, each with its folder's manifest row; failures for what is missing.
-
-    A folder's ``manifest.csv`` is read once. One that cannot be read is reported as a
-    failure and its folder's files are read without it.
-    """
-    manifests: dict[Path, dict[str, dict[str, str]]] = {}
-    for path in files:
-        if not path.exists():
-            yield IngestFailure(str(path), f"{path}: no such file or folder. "
-                                           "Fix: check the path.")
-            continue
-        folder = path.parent
-        if folder not in manifests:
-            try:
-                manifests[folder] = read_manifest(folder)
-            except InputError as exc:
-                manifests[folder] = {}
-                yield IngestFailure(str(folder / MANIFEST), str(exc))
-        yield Task(str(path), manifests[folder].get(path.name, {}))
-
-
 def ingest(paths: Iterable[Path | str], store: Store, gazetteer: Gazetteer, factions: Factions,
            *, progress: Callable[[int, int, str], None] | None = None,
-           defaults: dict[str, str] | None = None, workers: int = 1,
-           dask: str | None = None, geocoder: OnlineGeocoder | None = None) -> IngestReport:
+           defaults: dict[str, str] | None = None, max_bytes: int | None = None,
+           workers: int = 1, dask: str | None = None, geocoder: OnlineGeocoder | None = None
+           ) -> IngestReport:
     """Read, analyse and store every article under ``paths``.
 
     Parameters
@@ -86,6 +64,8 @@ def ingest(paths: Iterable[Path | str], store: Store, gazetteer: Gazetteer, fact
         failure (a ``.jsonl`` file yields several).
     defaults
         Metadata (``published``, ``source``, ...) for articles that give none of their own.
+    max_bytes
+        Size limit of one article (default: `geo.ingest.max_article_bytes`).
     workers
         Processes that read and analyse files (1: this process; 0: one per core).
     dask
@@ -95,8 +75,10 @@ def ingest(paths: Iterable[Path | str], store: Store, gazetteer: Gazetteer, fact
         failures are recorded in the report, never raised.
     """
     files = [p.resolve() for p in iter_paths(Path(p) for p in paths)]
-    items = list(plan(files))
-    results = run((i for i in items if isinstance(i, Task)), gazetteer, factions, defaults,
+    max_bytes = max_article_bytes() if max_bytes is None else max_bytes  # same in every worker
+    items = [item if isinstance(item, IngestFailure) else
+             Task(str(item[0]), item[1], defaults, max_bytes) for item in with_manifests(files)]
+    results = run((i for i in items if isinstance(i, Task)), gazetteer, factions,
                   workers=workers, dask=dask)
     report = IngestReport()
     online = _OnlineFallback(geocoder, gazetteer, factions, report) if geocoder else None
