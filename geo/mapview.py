@@ -350,6 +350,9 @@ def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
                 else ""
             where = (f"approximate location, within {row.uncertainty_km:g} km: "
                      f"{row.location_note}" if approximate else f"{row.kind}")
+            located = str(getattr(row, "located_by", "") or "")
+            if located.startswith("online:"):  # not in the offline gazetteer: say so
+                where += f", located online by {located.removeprefix('online:').title()}"
             tip = _tip(esc, tip_title=row.name,
                        tip_line=f"{_faction_label(factions, row.controller)}, {status}{since}",
                        tip_detail=f"{where}; last evidence {row.last_date}; "

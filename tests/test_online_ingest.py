@@ -20,6 +20,7 @@ from fake_geocoder import FakeGeocoder, status, theater_row
 
 from geo.gazetteer import load_gazetteer
 from geo.layers import layers_on, load_war
+from geo.mapview import build_war_deck
 from geo.online import OnlineGeocoder
 from geo.pipeline import ingest
 from geo.store import Store
@@ -91,6 +92,11 @@ def test_online_places_are_marked_in_the_layers(theater, fake, tmp_path, faction
     assert "openstreetmap.org/node/" in row["location_note"]
     assert set(places[places["place_id"] != row["place_id"]]["located_by"]) <= {
         "gazetteer", "estimate", "override", "baseline"}
+    # The map's tooltip says it too.
+    deck = build_war_deck(layers_on(war, date(2020, 2, 17)), theater, factions)
+    [tip] = [p["tip_detail"] for layer in deck.layers if layer.id == "places"
+             for p in layer.data if p["place_id"] == row["place_id"]]
+    assert "located online by Nominatim" in tip
 
 
 def test_a_second_run_asks_nothing_the_cache_answers(theater, fake, tmp_path,
