@@ -74,6 +74,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -371,19 +372,27 @@ def _plural_target(noun: str, count: int | None, index: int,
     return ()
 
 
-def _mention_refs(sentence: str, offset: int, mentions: list[Mention], gazetteer: Gazetteer
-                  ) -> list[_Ref]:
-    """The sentence's mentions as references, with list groups and road modifiers marked."""
+_CONTEXT_CHARS = 200
+"""How far around a name the road-modifier patterns look (they span a few words)."""
+
+
+def _mention_refs(sentence: str, offset: int, mentions: list[Mention], starts: list[int],
+                  gazetteer: Gazetteer) -> list[_Ref]:
+    """The sentence's mentions as references, with list groups and road modifiers marked.
+
+    ``mentions`` are sorted by start and ``starts`` are their starts, so a sentence finds its
+    own by bisection (a long article naming places thousands of times stays n log n).
+    """
     refs: list[_Ref] = []
-    for m in sorted(mentions, key=lambda m: m.start):
-        if not offset <= m.start < offset + len(sentence):
-            continue
+    first, last = bisect_left(starts, offset), bisect_left(starts, offset + len(sentence))
+    for m in mentions[first:last]:
         place = gazetteer.places.get(m.place_id) if m.place_id else None
         key = m.place_id or f"unresolved:{slug(m.surface)}"
         entity = _Entity(key, place.name if place else m.name,
                          place.kind if place else m.kind, place)
         start, end = m.start - offset, m.end - offset
-        after, before = sentence[end:], sentence[:start]
+        after = sentence[end:end + _CONTEXT_CHARS]
+        before = sentence[max(0, start - _CONTEXT_CHARS):start]
         if entity.kind == "corridor":
             modifier = bool(_CORRIDOR_MODIFIER.match(after))
         else:
@@ -487,7 +496,13 @@ def _size_km(region: BaseGeometry) -> float:
 
 
 def _disc(place: Place, km: float, crs: str) -> BaseGeometry:
-    return _to_metric(Point(place.lon, place.lat), crs).buffer(km * 1000.0, quad_segs=32)
+    return _disc_at(place.lon, place.lat, km, crs)
+
+
+@lru_cache(maxsize=4096)
+def _disc_at(lon: float, lat: float, km: float, crs: str) -> BaseGeometry:
+    """A disc in the metric CRS (cached: articles repeat "near X"; geometries are immutable)."""
+    return _to_metric(Point(lon, lat), crs).buffer(km * 1000.0, quad_segs=32)
 
 
 def _offset_region(place: Place, bearing: float | None, km: float, crs: str) -> BaseGeometry:
@@ -750,9 +765,12 @@ def relations_for(document: Document, mentions: list[Mention], gazetteer: Gazett
     crs = theater.metric_crs
     discourse = _Discourse(refs=[], groups=[], named={})
     result: dict[str, list[Relation]] = {}
+    seen: set[tuple] = set()  # a relation repeated word for word is one relation
+    ordered = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in ordered]
     for index, (start, end) in enumerate(sentence_spans(body)):
         sentence = body[start:end]
-        named = _mention_refs(sentence, start, mentions, gazetteer)
+        named = _mention_refs(sentence, start, ordered, starts, gazetteer)
         for ref in named:
             for entity in ref.entities:
                 if entity.place is None:
@@ -773,8 +791,10 @@ def relations_for(document: Document, mentions: list[Mention], gazetteer: Gazett
                         phrase=" ".join(sentence[relation.start:relation.end].split()),
                         doc_id=document.doc_id, sentence=evidence, region=relation.region,
                         radius_km=_size_km(relation.region), path=document.path)
-                    if item not in result.setdefault(entity.key, []):
-                        result[entity.key].append(item)
+                    key = (entity.key, item.kind, item.anchor, item.phrase, item.sentence)
+                    if key not in seen:
+                        seen.add(key)
+                        result.setdefault(entity.key, []).append(item)
         discourse.refs += [(index, r) for r in refs if not r.modifier]
         discourse.groups += _groups(named, index)
     return result

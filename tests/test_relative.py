@@ -139,6 +139,19 @@ def test_near_a_town_is_a_ten_km_disc_in_any_spelling(gazetteer, theater) -> Non
     assert _km(gazetteer, AYN_ISSA, found) < 0.1
 
 
+def test_a_statement_repeated_ten_thousand_times_is_one_relation(gazetteer, theater) -> None:
+    once = "Militants shelled the village of Qasrawi near Ein-Issa. "
+    doc = document(once * 10_000)
+    mentions = geocode_document(doc, gazetteer)
+    assert sum(m.surface == "Qasrawi" for m in mentions) == 10_000
+    relations = relations_for(doc, mentions, gazetteer, theater)["unresolved:qasrawi"]
+    assert [(r.kind, r.sentence) for r in relations] == [("near", once.strip())]
+    alone = _estimate(once, gazetteer, theater)
+    repeated = estimate("unresolved:qasrawi", "Qasrawi", "village", relations, theater)
+    assert (repeated.lat, repeated.lon, repeated.radius_km) == (alone.lat, alone.lon,
+                                                                alone.radius_km)
+
+
 def test_outskirts_are_a_five_km_disc(gazetteer, theater) -> None:
     found = _estimate("The SDF captured the village of Qasrawi on the outskirts of Manbij.",
                       gazetteer, theater)
