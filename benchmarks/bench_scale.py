@@ -7,8 +7,9 @@ worker count (default 1, 2 and one per core, duplicates dropped) and reports:
 
 - wall seconds of the whole command (start-up and gazetteer load included) and articles/s;
 - seconds per 1,000 articles, the figure that should stay flat if cost grows linearly;
-- peak memory of the whole process tree (the command and its workers), sampled with psutil
-  every 50 ms as the sum of resident set sizes;
+- peak memory of the whole process tree (the command and its workers, and for Dask the
+  LocalCluster's worker processes; its scheduler runs inside the benchmark and is not
+  counted), sampled with psutil every 0.2 s as the sum of resident set sizes;
 - the stored documents and claims, which must be equal for every worker count of a size.
 
 With ``--dask`` each size also runs on a local Dask cluster (``LocalCluster``, one worker
@@ -42,7 +43,7 @@ from bench_places import seed_sentences
 
 from geo.parallel import default_workers
 
-SAMPLE_S = 0.05
+SAMPLE_S = 0.2
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -63,8 +64,18 @@ def tree_rss_mb(pid: int) -> float:
     return total / 2**20
 
 
-def run_ingest(folder: Path, db: Path, options: list[str]) -> dict[str, float]:
-    """Run ``frontline ingest`` once; wall seconds and peak process-tree MB."""
+def cluster_rss_mb(command_pid: int) -> float:
+    """Resident memory of this process's other children (a LocalCluster's workers), in MB."""
+    import psutil
+
+    return sum(tree_rss_mb(child.pid) for child in psutil.Process().children()
+               if child.pid != command_pid)
+
+
+def run_ingest(folder: Path, db: Path, options: list[str], *, with_cluster: bool = False
+               ) -> dict[str, float]:
+    """Run ``frontline ingest`` once; wall seconds and peak process-tree MB (with the
+    LocalCluster's worker processes when ``with_cluster``)."""
     command = [sys.executable, "-m", "geo", "ingest", str(folder), "--db", str(db), *options]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -75,7 +86,10 @@ def run_ingest(folder: Path, db: Path, options: list[str]) -> dict[str, float]:
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, tree_rss_mb(process.pid))
+            total = tree_rss_mb(process.pid)
+            if with_cluster:
+                total += cluster_rss_mb(process.pid)
+            peak = max(peak, total)
             stop.wait(SAMPLE_S)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -115,26 +129,24 @@ def benchmark(sizes: list[int], workers: list[int], *, seed: int, dask: bool,
             write_files(synthetic_articles(sentences, dates, size, seed), folder)
             print(f"# {size} articles written in {time.perf_counter() - start:.1f} s",
                   file=sys.stderr)
-            runs: list[tuple[str, list[str]]] = [
+            runs: list[tuple[str, list[str] | None]] = [
                 (f"{w} worker{'s' if w > 1 else ''}", ["--workers", str(w)]) for w in workers]
-            cluster = local_cluster(default_workers()) if dask else None
-            address = cluster.__enter__() if cluster else None
-            try:
-                if address:
-                    runs.append((f"dask ({default_workers()} workers)", ["--dask", address]))
-                for label, options in runs:
-                    db = Path(scratch) / f"{len(rows)}.db"
+            if dask:  # the cluster runs only for its own row, so it takes no CPU from the others
+                runs.append((f"dask ({default_workers()} workers)", None))
+            for label, options in runs:
+                db = Path(scratch) / f"{len(rows)}.db"
+                if options is None:
+                    with local_cluster(default_workers()) as address:
+                        result = run_ingest(folder, db, ["--dask", address], with_cluster=True)
+                else:
                     result = run_ingest(folder, db, options)
-                    row = {"articles": size, "run": label, **result,
-                           "articles_per_s": size / result["wall_s"],
-                           "s_per_1k": result["wall_s"] / size * 1000}
-                    rows.append(row)
-                    print(f"# {size:>7} {label:<22} {row['articles_per_s']:8.1f} articles/s "
-                          f"{row['peak_mb']:8.0f} MB", file=sys.stderr)
-                    db.unlink()
-            finally:
-                if cluster:
-                    cluster.__exit__(None, None, None)
+                row = {"articles": size, "run": label, **result,
+                       "articles_per_s": size / result["wall_s"],
+                       "s_per_1k": result["wall_s"] / size * 1000}
+                rows.append(row)
+                print(f"# {size:>7} {label:<22} {row['articles_per_s']:8.1f} articles/s "
+                      f"{row['peak_mb']:8.0f} MB", file=sys.stderr)
+                db.unlink()
         same = {(r["documents"], r["claims"]) for r in rows if r["articles"] == size}
         if len(same) != 1:
             raise SystemExit(f"{size} articles: runs stored different results: {same}")

@@ -1,9 +1,10 @@
 """Run `geo.analysis.analyse_file` over many files: in this process, in N processes, or on Dask.
 
-The three runners take the same tasks and yield each task's results in task order, so the
-single writer downstream (`geo.pipeline.ingest`) stores exactly what a serial run stores.
-Work is sent in chunks of files, with a bounded number of chunks in flight, so memory stays
-flat however large the corpus.
+The three runners take a stream of items (a `Task`, or an `IngestFailure` found before any
+reading, such as a missing path) and yield each item's results in input order, so the single
+writer downstream (`geo.pipeline.ingest`) stores exactly what a serial run stores. Failures
+pass through unchanged. The stream is consumed as work goes out, in chunks of files with a
+bounded number of chunks in flight, so memory stays flat however large the corpus.
 
 Workers need the gazetteer and the factions. They are pickled once (about 0.7 MB for the
 Syria theater) and handed to each worker process at start-up, or scattered once to a Dask
@@ -27,6 +28,7 @@ from geo.analysis import Result, Task, analyse_file
 from geo.errors import FrontlineError
 from geo.factions import Factions
 from geo.gazetteer import Gazetteer
+from geo.ingest import IngestFailure
 
 CHUNK_FILES = 16
 """Files per unit of work sent to a worker."""
@@ -34,6 +36,8 @@ IN_FLIGHT_PER_WORKER = 4
 """Chunks queued per worker at any time (bounds the memory of a large batch)."""
 
 _WORLD: tuple[Gazetteer, Factions] | None = None
+
+Item = Task | IngestFailure
 
 
 class ParallelError(FrontlineError):
@@ -48,10 +52,10 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
-    chunk: list[Task] = []
-    for task in tasks:
-        chunk.append(task)
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
         if len(chunk) == size:
             yield chunk
             chunk = []
@@ -59,10 +63,14 @@ def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
         yield chunk
 
 
-def _analyse_chunk(chunk: Sequence[Task], world: tuple[Gazetteer, Factions]
+def _analyse(item: Item, gazetteer: Gazetteer, factions: Factions) -> list[Result]:
+    return [item] if isinstance(item, IngestFailure) else analyse_file(item, gazetteer, factions)
+
+
+def _analyse_chunk(chunk: Sequence[Item], world: tuple[Gazetteer, Factions]
                    ) -> list[list[Result]]:
     gazetteer, factions = world
-    return [analyse_file(task, gazetteer, factions) for task in chunk]
+    return [_analyse(item, gazetteer, factions) for item in chunk]
 
 
 def _init_worker(world: bytes) -> None:
@@ -70,17 +78,17 @@ def _init_worker(world: bytes) -> None:
     _WORLD = pickle.loads(world)
 
 
-def _analyse_chunk_here(chunk: Sequence[Task]) -> list[list[Result]]:
+def _analyse_chunk_here(chunk: Sequence[Item]) -> list[list[Result]]:
     if _WORLD is None:
         raise ParallelError("worker started without a gazetteer")
     return _analyse_chunk(chunk, _WORLD)
 
 
-def _ordered(submit: Callable[[list[Task]], Any], tasks: Iterable[Task], *, window: int,
+def _ordered(submit: Callable[[list[Item]], Any], items: Iterable[Item], *, window: int,
              chunk_files: int) -> Iterator[list[Result]]:
     """Submit chunks (at most ``window`` pending) and yield their results in order."""
     pending: deque[Any] = deque()
-    for chunk in _chunks(tasks, chunk_files):
+    for chunk in _chunks(items, chunk_files):
         pending.append(submit(chunk))
         if len(pending) >= window:
             yield from pending.popleft().result()
@@ -88,32 +96,32 @@ def _ordered(submit: Callable[[list[Task]], Any], tasks: Iterable[Task], *, wind
         yield from pending.popleft().result()
 
 
-def run_serial(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions
+def run_serial(items: Iterable[Item], gazetteer: Gazetteer, factions: Factions
                ) -> Iterator[list[Result]]:
-    """Analyse each task in this process."""
-    for task in tasks:
-        yield analyse_file(task, gazetteer, factions)
+    """Analyse each item in this process."""
+    for item in items:
+        yield _analyse(item, gazetteer, factions)
 
 
-def run_processes(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions, *,
+def run_processes(items: Iterable[Item], gazetteer: Gazetteer, factions: Factions, *,
                   workers: int,
                   chunk_files: int = CHUNK_FILES) -> Iterator[list[Result]]:
-    """Analyse the tasks in ``workers`` processes of this machine (results in task order)."""
+    """Analyse the items in ``workers`` processes of this machine (results in input order)."""
     world = pickle.dumps((gazetteer, factions), protocol=pickle.HIGHEST_PROTOCOL)
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                              initargs=(world,)) as pool:
-        def submit(chunk: list[Task]) -> Future:
+        def submit(chunk: list[Item]) -> Future:
             return pool.submit(_analyse_chunk_here, chunk)
 
-        yield from _ordered(submit, tasks, window=workers * IN_FLIGHT_PER_WORKER,
+        yield from _ordered(submit, items, window=workers * IN_FLIGHT_PER_WORKER,
                             chunk_files=chunk_files)
 
 
-def run_dask(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions, *,
+def run_dask(items: Iterable[Item], gazetteer: Gazetteer, factions: Factions, *,
              address: str,
              chunk_files: int = CHUNK_FILES, timeout_s: float = 10.0
              ) -> Iterator[list[Result]]:
-    """Analyse the tasks on the Dask distributed cluster whose scheduler is at ``address``.
+    """Analyse the items on the Dask distributed cluster whose scheduler is at ``address``.
 
     Raises
     ------
@@ -139,24 +147,24 @@ def run_dask(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions, *,
         (world,) = client.scatter([(gazetteer, factions)])
         workers = max(1, sum(client.nthreads().values()))
 
-        def submit(chunk: list[Task]) -> Any:
+        def submit(chunk: list[Item]) -> Any:
             return client.submit(_analyse_chunk, chunk, world, pure=False)
 
-        yield from _ordered(submit, tasks, window=workers * IN_FLIGHT_PER_WORKER,
+        yield from _ordered(submit, items, window=workers * IN_FLIGHT_PER_WORKER,
                             chunk_files=chunk_files)
 
 
-def run(tasks: Iterable[Task], gazetteer: Gazetteer, factions: Factions, *,
+def run(items: Iterable[Item], gazetteer: Gazetteer, factions: Factions, *,
         workers: int = 1, dask: str | None = None) -> Iterator[list[Result]]:
     """The runner the options ask for: Dask when ``dask`` is an address, else N processes.
 
     ``workers`` 1 runs in this process; 0 means one worker per available core.
     """
     if dask:
-        return run_dask(tasks, gazetteer, factions, address=dask)
+        return run_dask(items, gazetteer, factions, address=dask)
     if workers < 0:
         raise ParallelError(f"--workers is {workers}. Fix: give 1 or more (0: one per core).")
     workers = default_workers() if workers == 0 else workers
     if workers == 1:
-        return run_serial(tasks, gazetteer, factions)
-    return run_processes(tasks, gazetteer, factions, workers=workers)
+        return run_serial(items, gazetteer, factions)
+    return run_processes(items, gazetteer, factions, workers=workers)

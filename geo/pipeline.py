@@ -76,15 +76,13 @@ def ingest(paths: Iterable[Path | str], store: Store, gazetteer: Gazetteer, fact
     """
     files = [p.resolve() for p in iter_paths(Path(p) for p in paths)]
     max_bytes = max_article_bytes() if max_bytes is None else max_bytes  # same in every worker
-    items = [item if isinstance(item, IngestFailure) else
-             Task(str(item[0]), item[1], defaults, max_bytes) for item in with_manifests(files)]
-    results = run((i for i in items if isinstance(i, Task)), gazetteer, factions,
-                  workers=workers, dask=dask)
+    items = (item if isinstance(item, IngestFailure) else
+             Task(str(item[0]), item[1], defaults, max_bytes) for item in with_manifests(files))
     report = IngestReport()
     online = _OnlineFallback(geocoder, gazetteer, factions, report) if geocoder else None
     done = 0
-    for item in items:
-        for result in [item] if isinstance(item, IngestFailure) else next(results):
+    for results in run(items, gazetteer, factions, workers=workers, dask=dask):
+        for result in results:
             if online and isinstance(result, Analysed):
                 result = online.revise(result)
             if isinstance(result, Analysed):

@@ -34,11 +34,16 @@ def corpus(tmp_path_factory) -> Path:
     return root
 
 
+def _paths(corpus: Path) -> list[Path]:
+    """The corpus, with a path that does not exist between its folders."""
+    return [corpus / "generated", corpus / "gone.txt", corpus / "mixed", corpus / "seeds"]
+
+
 @pytest.fixture(scope="module")
 def serial(corpus: Path, tmp_path_factory, gazetteer, factions) -> tuple[dict, object]:
     db = tmp_path_factory.mktemp("serial") / "serial.db"
     with Store(db) as store:
-        report = ingest([corpus], store, gazetteer, factions)
+        report = ingest(_paths(corpus), store, gazetteer, factions)
     return store_dump(db), report
 
 
@@ -51,10 +56,11 @@ def _same_report(a, b) -> None:
 def test_two_worker_processes_store_exactly_what_a_serial_run_stores(
         corpus, serial, tmp_path, gazetteer, factions) -> None:
     dump, report = serial
-    assert report.new == 127 and len(report.failures) == 3 and report.claims > 100
+    assert report.new == 127 and len(report.failures) == 4 and report.claims > 100
+    assert "gone.txt: no such file" in report.failures[0].message
     db = tmp_path / "two.db"
     with Store(db) as store:
-        parallel = ingest([corpus], store, gazetteer, factions, workers=2)
+        parallel = ingest(_paths(corpus), store, gazetteer, factions, workers=2)
     _same_report(parallel, report)
     assert store_dump(db) == dump
 
@@ -67,18 +73,20 @@ def test_a_dask_cluster_stores_exactly_what_a_serial_run_stores(
     db = tmp_path / "dask.db"
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Store(db) as store:
-        on_dask = ingest([corpus], store, gazetteer, factions, dask=cluster.scheduler_address)
+        on_dask = ingest(_paths(corpus), store, gazetteer, factions,
+                         dask=cluster.scheduler_address)
     _same_report(on_dask, report)
     assert store_dump(db) == dump
 
 
 def test_the_cli_takes_workers_and_reports_like_a_serial_run(corpus, serial, tmp_path) -> None:
     db = tmp_path / "cli.db"
-    done = subprocess.run([sys.executable, "-m", "geo", "ingest", str(corpus), "--db", str(db),
-                           "--workers", "2"], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 1, done.stderr  # the three bad items
+    done = subprocess.run([sys.executable, "-m", "geo", "ingest", *map(str, _paths(corpus)),
+                           "--db", str(db), "--workers", "2"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr  # the four bad items
     assert "documents: 127 (127 new, 0 unchanged, 0 replaced)" in done.stdout
-    assert done.stderr.count("error: ") == 3
+    assert done.stderr.count("error: ") == 4
     assert store_dump(db) == serial[0]
 
 
