@@ -68,3 +68,19 @@ def document(text: str, *, published: str = "2020-02-17", title: str = ""):
 
     return make_document(text=text, path="<test>", meta={"published": published, "title": title},
                          basis="test")
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Put back ``sys.modules["__main__"]`` after each test.
+
+    Streamlit's script runner (AppTest) installs ``app.py`` as ``__main__`` and leaves it
+    there; a process started later with the ``spawn`` method (a Dask LocalCluster worker)
+    would then run the whole app on start-up.
+    """
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
