@@ -24,11 +24,13 @@ import csv
 import json
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from geo.settings import PACKAGE_DATA
+from geo.theater import Theater, load_theater
 
 PLACES_CSV = PACKAGE_DATA / "syria" / "places.csv"
 SYNTHETIC_OSM_ID_BASE = 990_000_000
@@ -84,6 +86,17 @@ def theater_row(name: str) -> tuple[int, dict[str, str]]:
             if row["name"] == name:
                 return line, row
     raise KeyError(name)
+
+
+def theater_without(name: str, folder: Path) -> Theater:
+    """The active theater with the row ``name`` taken out of its supplement (written to
+    ``folder``): a name the offline gazetteer then lacks."""
+    theater = load_theater()
+    line, _ = theater_row(name)
+    lines = theater.path("places").read_text(encoding="utf-8").splitlines(keepends=True)
+    path = folder / "places.csv"
+    path.write_text("".join(lines[:line - 1] + lines[line:]), encoding="utf-8")
+    return replace(theater, files={**theater.files, "places": path})
 
 
 def from_row(name: str, osm_key: str, osm_value: str, **changes: object) -> Known:

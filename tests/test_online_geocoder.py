@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from fake_geocoder import (
     body,
     slow,
     status,
-    theater_row,
+    theater_without,
 )
 
 from geo.errors import InputError
@@ -43,12 +42,7 @@ def cache(tmp_path) -> Path:
 @pytest.fixture(scope="module")
 def theater_without_anadan(tmp_path_factory) -> Theater:
     """The theater with the Anadan row taken out of its supplement: a name offline lacks."""
-    theater = load_theater()
-    line, _ = theater_row("Anadan")
-    lines = theater.path("places").read_text(encoding="utf-8").splitlines(keepends=True)
-    path = tmp_path_factory.mktemp("theater") / "places.csv"
-    path.write_text("".join(lines[:line - 1] + lines[line:]), encoding="utf-8")
-    return replace(theater, files={**theater.files, "places": path})
+    return theater_without("Anadan", tmp_path_factory.mktemp("theater"))
 
 
 def geocoder(fake: FakeGeocoder, cache: Path, service: str = "nominatim",

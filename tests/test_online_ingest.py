@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import SEEDS
 from corpus_support import store_dump
-from fake_geocoder import FakeGeocoder, status, theater_row
+from fake_geocoder import FakeGeocoder, status, theater_without
 
 from geo.gazetteer import load_gazetteer
 from geo.layers import layers_on, load_war
@@ -33,12 +32,7 @@ ANADAN_ARTICLE = SEEDS / "003_7c766ee345284464.txt"
 @pytest.fixture(scope="module")
 def theater(tmp_path_factory) -> Theater:
     """The Syria theater without its Anadan row."""
-    theater = load_theater()
-    line, _ = theater_row("Anadan")
-    lines = theater.path("places").read_text(encoding="utf-8").splitlines(keepends=True)
-    path = tmp_path_factory.mktemp("theater") / "places.csv"
-    path.write_text("".join(lines[:line - 1] + lines[line:]), encoding="utf-8")
-    return replace(theater, files={**theater.files, "places": path})
+    return theater_without("Anadan", tmp_path_factory.mktemp("theater"))
 
 
 @pytest.fixture()
