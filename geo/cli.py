@@ -180,7 +180,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             report = ingest(args.paths, store, gazetteer, factions, progress=progress,
                             max_bytes=max_bytes, workers=args.workers, dask=args.dask,
                             geocoder=geocoder)
-            totals = store.counts()
+            totals, where = store.counts(), store.path
     finally:
         if geocoder:
             geocoder.close()
@@ -200,7 +200,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"online ({args.geocoder}): {len(report.online_found)} found, "
               f"{len(report.online_not_found)} not found, {len(report.online_failed)} failed; "
               f"{stats.requests} requests, {stats.cache_hits} answered from the cache")
-    print(f"store {args.db or 'data/frontline.db'}: {totals['documents']} documents, "
+    print(f"store {where}: {totals['documents']} documents, "
           f"{totals['claims']} claims")
     return 1 if report.failures else (2 if not report.documents else 0)
 
