@@ -119,7 +119,9 @@ def parse_date(value: str, *, path: object, field: str, line: int | None = None)
     if not value:
         return None
     try:
-        return date.fromisoformat(value[:10]) if len(value) > 10 else date.fromisoformat(value)
+        if len(value) > 10 and value[10] not in "T ":
+            raise ValueError(value)  # "2019-10-20x": trailing text, not a time of day
+        return date.fromisoformat(value[:10])
     except ValueError:
         try:
             return datetime.fromisoformat(value).date()

@@ -5,9 +5,11 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import SEEDS
 
-from geo.ingest import IngestFailure, read_documents
+from geo.errors import InputError
+from geo.ingest import IngestFailure, parse_date, read_documents
 
 
 def _read(*paths: Path) -> tuple[list, list]:
@@ -163,3 +165,16 @@ def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
     path.write_bytes("Clashes in Manbij\n\nFighting in Manbij.".encode("utf-16"))
     docs, failures = _read(path)
     assert not failures and "Manbij" in docs[0].body
+
+
+@pytest.mark.parametrize(("value", "day"), [("2019-10-20", "2019-10-20"),
+                                            ("2019-10-20T14:05:00+03:00", "2019-10-20"),
+                                            ("2019-10-20 14:05", "2019-10-20")])
+def test_dates_and_timestamps_are_read_as_their_day(value: str, day: str) -> None:
+    assert parse_date(value, path="x", field="published").isoformat() == day
+
+
+@pytest.mark.parametrize("value", ["2019-10-20x", "2019-10-201", "20/10/2019"])
+def test_a_date_with_trailing_text_is_refused_not_cut(value: str) -> None:
+    with pytest.raises(InputError, match=r"not a date\. Fix: write it as YYYY-MM-DD"):
+        parse_date(value, path="x", field="published")
