@@ -6,6 +6,7 @@ store is first filled from ``FRONTLINE_CORPUS`` (default ``seeds``).
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import date
 from pathlib import Path
@@ -22,13 +23,8 @@ from geo.factions import Factions, load_factions
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.htmlmap import snapshot_html
 from geo.layers import War, layers_on, load_war, summary
-from geo.mapview import (
-    ONLINE_BASEMAP,
-    WAR_LAYERS,
-    build_war_deck,
-    hex_colour,
-    war_legend_html,
-)
+from geo.legend import figures_html
+from geo.mapview import ONLINE_BASEMAP, WAR_LAYERS, build_war_deck, hex_colour
 from geo.panels import (
     CLAIM_STATUSES,
     area_history,
@@ -61,6 +57,7 @@ st.set_page_config(page_title="frontline", page_icon="🗺️", layout="wide")
 CORPUS = os.environ.get("FRONTLINE_CORPUS", "seeds")
 DB = str(default_path())
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl"]
+PANELS = ["Changed hands", "Claims", "Corridors", "Control history", "Download"]  # under the map
 
 
 def overrides_stamp() -> float:
@@ -90,8 +87,15 @@ def store_stamp(db: str) -> tuple:
 @st.cache_resource(max_entries=2)
 def war(db: str, stamp: tuple, overrides: float) -> War:
     """Claims, baseline and overrides of the store; layers are cached per date inside."""
+    gc.unfreeze()  # the War this one replaces becomes collectable again
     with Store(db) as store:
-        return load_war(store, gazetteer(overrides), factions(), load_theater())
+        loaded = load_war(store, gazetteer(overrides), factions(), load_theater())
+    # Streamlit collects garbage after every run (runner.postScriptGC); over the modules and
+    # the War that full collection took ~75 ms of each date change. They live as long as the
+    # War does, so they are frozen out of it (collections then take < 1 ms).
+    gc.collect()
+    gc.freeze()
+    return loaded
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -102,6 +106,21 @@ def date_tables(db: str, stamp: tuple, overrides: float, day: date, before: date
     return {"factions": faction_figures(current, day, before),
             "corridors": corridor_figures(current, day),
             "changes": changes_between(current, before, day)}
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def war_deck(db: str, stamp: tuple, overrides: float, day: date, show: tuple[str, ...],
+             before: date | None, place: tuple[float, float, float | None] | None,
+             online: bool) -> pdk.Deck:
+    """The map of a date (built once per date and view; st.pydeck_chart only reads it)."""
+    current = war(db, stamp, overrides)
+    lat, lon, zoom = place if place else (None, None, None)
+    # st.pydeck_chart escapes tooltip values itself (see geo.mapview.build_deck).
+    return build_war_deck(layers_on(current, day), current.theater, current.factions,
+                          show=show, claims_since=before.isoformat() if before else None,
+                          view=(pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom or 8)
+                                if place else None),
+                          basemap=ONLINE_BASEMAP if online else None, escape_tooltips=False)
 
 
 def run_ingest(paths: list[Path], slot, defaults: dict[str, str] | None = None) -> None:
@@ -241,58 +260,44 @@ def war_on_a_date() -> None:
 
     layers = layers_on(WAR, day)
     before = previous_step(steps, day)
-    viewport = (pdk.ViewState(latitude=view.lat, longitude=view.lon, zoom=view.zoom or 8)
-                if view.lat is not None and view.lon is not None else None)
-    # st.pydeck_chart escapes tooltip values itself (see geo.mapview.build_deck).
-    deck = build_war_deck(layers, theater, WAR.factions, show=view.layers,
-                          claims_since=before.isoformat() if before else None,
-                          view=viewport, basemap=ONLINE_BASEMAP if online else None,
-                          escape_tooltips=False)
+    place = ((view.lat, view.lon, view.zoom) if view.lat is not None and view.lon is not None
+             else None)
+    deck = war_deck(DB, stamp, overrides_stamp(), day, view.layers, before, place, online)
     event = st.pydeck_chart(deck, height=600, key="map", on_select="rerun",
                             selection_mode="single-object")
-    codes = sorted(set(layers["areas"]["controller"]) | set(layers["places"]["controller"]
-                                                            .dropna()))
-    st.markdown(war_legend_html(WAR.factions, codes, theater.fire_range_km),
-                unsafe_allow_html=True)
     picked = (event.selection.get("objects", {}).get("places") or [] if event else [])
-    if picked:
+    if picked and picked[0].get("place_id") != st.session_state.get("place"):
         st.session_state["place"] = picked[0].get("place_id")
+        st.session_state["panel"] = "Control history"  # show what the click asked for
 
     tables = date_tables(DB, stamp, overrides_stamp(), day, before)
-    figures = tables["factions"]
     st.subheader(f"{day.isoformat()}" + (f" (since {before.isoformat()})" if before else ""))
-    for chunk in range(0, len(figures), 4):
-        columns = st.columns(4)
-        for column, row in zip(columns, figures.iloc[chunk:chunk + 4].itertuples(),
-                               strict=False):
-            delta = (None if row.area_km2_change is None or pd.isna(row.area_km2_change)
-                     else f"{row.area_km2_change:+,.0f} km²")
-            column.metric(row.label, f"{row.area_km2:,.0f} km²", delta=delta)
-            corridor = ", ".join(
-                f"{ref} {getattr(row, f'{ref}_km'):,.1f} km" + (
-                    f" ({getattr(row, f'{ref}_km_change'):+,.1f})"
-                    if before and getattr(row, f"{ref}_km_change") else "")
-                for ref in WAR.corridors["ref"])
-            column.caption(f"{row.places:.0f} places; {corridor}")
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Corridors**")
-        st.dataframe(tables["corridors"], hide_index=True, width="stretch",
-                     column_config={"share": st.column_config.ProgressColumn(
-                         "share", format="percent", min_value=0.0, max_value=1.0)})
-    with right:
-        st.markdown("**Changed hands since the previous step**")
-        st.dataframe(tables["changes"], hide_index=True, width="stretch",
-                     column_config={"source": st.column_config.LinkColumn("source")})
-    place_id = st.session_state.get("place")
-    if place_id:
-        place = WAR.gazetteer.places.get(place_id)
-        name = place.name if place else WAR.extra_places.get(place_id, (place_id,))[0]
-        st.markdown(f"**Control history of {markdown_text(name)}** (click another place to "
-                    "change)")
-        st.dataframe(place_history(WAR, place_id), hide_index=True, width="stretch",
-                     column_config={"source": st.column_config.LinkColumn("source")})
-    st.subheader("Claims")
+    st.markdown(figures_html(tables["factions"], WAR.factions, list(WAR.corridors["ref"]),
+                             theater.fire_range_km), unsafe_allow_html=True)
+    # Only the open panel runs and is sent: a date change redraws the map, the figures
+    # and one panel, not every table.
+    changes, claims, corridors, history, downloads = st.tabs(
+        PANELS, key="panel", on_change="rerun")
+    if changes.open:
+        changes.dataframe(tables["changes"], hide_index=True, width="stretch",
+                          column_config={"source": st.column_config.LinkColumn("source")})
+    if claims.open:
+        with claims:
+            claims_panel(day)
+    if corridors.open:
+        corridors.dataframe(tables["corridors"], hide_index=True, width="stretch",
+                            column_config={"share": st.column_config.ProgressColumn(
+                                "share", format="percent", min_value=0.0, max_value=1.0)})
+    if history.open:
+        with history:
+            history_panel(st.session_state.get("place"))
+    if downloads.open:
+        with downloads:
+            downloads_panel(layers, day)
+
+
+def claims_panel(day: date) -> None:
+    """The claims up to ``day``, filterable by place, controller and status."""
     st.caption("Who holds which place, since when, on what evidence, up to the selected date. "
                "Negated claims (failed, prevented, refused) never change control; hedged ones are "
                "reported, not confirmed.")
@@ -305,6 +310,23 @@ def war_on_a_date() -> None:
                               factions=faction_filter, statuses=status_filter),
                  hide_index=True, width="stretch",
                  column_config={"source": st.column_config.LinkColumn("source")})
+
+
+def history_panel(place_id: str | None) -> None:
+    """The control history of the place last clicked on the map."""
+    if not place_id:
+        st.caption("Click a place on the map to see every piece of evidence on it.")
+        return
+    place = WAR.gazetteer.places.get(place_id)
+    name = place.name if place else WAR.extra_places.get(place_id, (place_id,))[0]
+    st.markdown(f"**Control history of {markdown_text(name)}** (click another place to "
+                "change)")
+    st.dataframe(place_history(WAR, place_id), hide_index=True, width="stretch",
+                 column_config={"source": st.column_config.LinkColumn("source")})
+
+
+def downloads_panel(layers: dict, day: date) -> None:
+    """The date as GeoJSON layers (zip), an offline HTML map and a PNG map."""
     about = summary(WAR, layers, day)
     documents = [d["file"] for d in about["documents"]]
     d1, d2, d3 = st.columns(3)
@@ -321,7 +343,6 @@ def war_on_a_date() -> None:
         "Download this date as a PNG map", key="download_png",
         data=lambda: png_bytes(layers, theater, WAR.factions, day, documents=documents),
         file_name=f"frontline-{day.isoformat()}.png", mime="image/png", on_click="ignore")
-
 
 war_on_a_date()
 

@@ -18,7 +18,8 @@ import geopandas as gpd
 import pydeck
 
 from geo.factions import Factions
-from geo.mapview import build_war_deck, war_legend_html
+from geo.legend import war_legend_html
+from geo.mapview import build_war_deck
 from geo.theater import Theater
 
 _BUNDLE = Path(pydeck.__file__).resolve().parent / "nbextension" / "static" / "index.js"

@@ -43,20 +43,6 @@ TOOLTIP_HTML = (
 )
 
 
-def legend_html() -> str:
-    """A small HTML legend of the point colours and line styles (fixed text only)."""
-    def swatch(rgb: list[int], label: str, *, line: bool = False) -> str:
-        shape = "width:18px;height:3px" if line else "width:10px;height:10px;border-radius:50%"
-        colour = f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"
-        return (f'<span style="display:inline-block;{shape};background:{colour};'
-                f'margin:0 4px 1px 10px"></span>{escape(label)}')
-
-    items = [swatch(KIND_COLOURS[k], k) for k in ("city", "town", "village", "facility")]
-    items.append(swatch(AREA_COLOUR, "governorate (area)"))
-    items.append(swatch(CORRIDOR_COLOUR, "M4 / M5 corridor", line=True))
-    return f'<div style="font-size:0.85em">{"".join(items)}</div>'
-
-
 _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;"})
 """Characters pydeck's tooltip (a JavaScript ``replaceAll``) reads as patterns or fields."""
 
@@ -241,18 +227,18 @@ def _tip(escaped: bool, **fields: object) -> dict[str, str]:
     return out
 
 
-def _colour(factions: Any, code: object) -> list[int]:
+def faction_rgb(factions: Any, code: object) -> list[int]:
     faction = factions.by_code.get(str(code)) if code else None
     return list(faction.colour) if faction is not None else list(UNKNOWN_COLOUR)
 
 
 def hex_colour(factions: Any, code: object) -> str:
     """A faction's colour as ``#rrggbb`` (grey when unknown), for charts."""
-    red, green, blue = _colour(factions, code)[:3]
+    red, green, blue = faction_rgb(factions, code)[:3]
     return f"#{red:02x}{green:02x}{blue:02x}"
 
 
-def _faction_label(factions: Any, code: object) -> str:
+def faction_label(factions: Any, code: object) -> str:
     faction = factions.by_code.get(str(code)) if code else None
     return f"{faction.label} ({faction.code})" if faction is not None else "unknown"
 
@@ -294,11 +280,11 @@ def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
     if "areas" in show:
         polygons = []
         for row in layers["areas"].itertuples():
-            tip = _tip(esc, tip_title=_faction_label(factions, row.controller),
+            tip = _tip(esc, tip_title=faction_label(factions, row.controller),
                        tip_line=f"control area {row.area_km2:,.0f} km²",
                        tip_detail=f"from {row.places} places")
             for ring in _rings(row.geometry):
-                polygons.append({"polygon": ring, "colour": _colour(factions, row.controller),
+                polygons.append({"polygon": ring, "colour": faction_rgb(factions, row.controller),
                                  **tip})
         out.append(pdk.Layer("PolygonLayer", id="areas", data=polygons, get_polygon="polygon",
                              filled=True, stroked=True,
@@ -309,8 +295,8 @@ def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
         paths = []
         for row in layers["frontlines"].itertuples():
             tip = _tip(esc, tip_title="frontline",
-                       tip_line=f"{_faction_label(factions, row.side_a)} / "
-                                f"{_faction_label(factions, row.side_b)}",
+                       tip_line=f"{faction_label(factions, row.side_a)} / "
+                                f"{faction_label(factions, row.side_b)}",
                        tip_detail=f"{row.length_km:,.1f} km")
             paths += [{"path": p, **tip} for p in _coords(row.geometry)]
         out.append(pdk.Layer("PathLayer", id="frontlines", data=paths, get_path="path",
@@ -323,10 +309,10 @@ def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
             exposed = f"under fire from {row.exposed_by}" if row.fire_exposed else \
                 "out of fire range"
             tip = _tip(esc, tip_title=f"{row.ref}: km {row.from_km:,.1f}-{row.to_km:,.1f}",
-                       tip_line=f"held by {_faction_label(factions, holder)}",
+                       tip_line=f"held by {faction_label(factions, holder)}",
                        tip_detail=f"{row.length_km:,.1f} km, {exposed}")
             for path in _coords(row.geometry):
-                stretches.append({"path": path, "colour": _colour(factions, holder), **tip})
+                stretches.append({"path": path, "colour": faction_rgb(factions, holder), **tip})
                 if row.fire_exposed:
                     fire.append({"path": path, **tip})
         out.append(pdk.Layer("PathLayer", id="fire", data=fire, get_path="path",
@@ -341,7 +327,7 @@ def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
         data, circles = [], []
         for row in points:
             status = str(row.status)
-            colour = _colour(factions, row.controller)
+            colour = faction_rgb(factions, row.controller)
             precision = int(getattr(row, "precision", 1) or 1)
             approximate = precision > 1
             fill = ([255, 255, 255, 0] if approximate else [255, 255, 255, 255]
@@ -354,7 +340,7 @@ def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
             if located.startswith("online:"):  # not in the offline gazetteer: say so
                 where += f", located online by {located.removeprefix('online:').title()}"
             tip = _tip(esc, tip_title=row.name,
-                       tip_line=f"{_faction_label(factions, row.controller)}, {status}{since}",
+                       tip_line=f"{faction_label(factions, row.controller)}, {status}{since}",
                        tip_detail=f"{where}; last evidence {row.last_date}; "
                                   f"{row.supporting_claims} supporting claims",
                        tip_evidence=row.last_evidence,
@@ -392,9 +378,9 @@ def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
                                               ("near", row.near_place)) if on)
             data.append({
                 "position": [row.geometry.x, row.geometry.y],
-                "colour": _colour(factions, row.controller),
+                "colour": faction_rgb(factions, row.controller),
                 **_tip(esc, tip_title=f"claim: {row.action} {row.place}",
-                       tip_line=f"{_faction_label(factions, row.controller)} on {row.date}"
+                       tip_line=f"{faction_label(factions, row.controller)} on {row.date}"
                                 + (f" ({flags})" if flags else ""),
                        tip_detail=f"confidence {row.confidence:.2f}",
                        tip_evidence=row.evidence, tip_source=_source(row.file, row.source)),
@@ -434,28 +420,3 @@ def build_war_deck(layers: dict[str, gpd.GeoDataFrame], theater: Theater, factio
                  "style": {"backgroundColor": "white", "color": "#222", "fontSize": "12px",
                            "maxWidth": "380px"}},
     )
-
-
-def war_legend_html(factions: Any, codes: Iterable[str], fire_range_km: float) -> str:
-    """HTML legend of the control map: the factions shown, statuses and line styles.
-
-    Faction labels come from the theater file, not from articles; they are escaped anyway.
-    """
-    def swatch(rgb: list[int], label: str, *, line: bool = False, alpha: float = 1.0,
-               ring: bool = False) -> str:
-        shape = "width:18px;height:4px" if line else "width:11px;height:11px;border-radius:50%"
-        colour = f"rgba({rgb[0]},{rgb[1]},{rgb[2]},{alpha})"
-        fill = f"border:2px solid {colour};background:white" if ring else f"background:{colour}"
-        return (f'<span style="display:inline-block;{shape};{fill};'
-                f'margin:0 4px 1px 10px"></span>{escape(label)}')
-
-    items = [swatch(_colour(factions, c), _faction_label(factions, c)) for c in codes]
-    items += [swatch(UNKNOWN_COLOUR, "confirmed", alpha=1.0),
-              swatch(UNKNOWN_COLOUR, "reported", alpha=STATUS_ALPHA["reported"] / 255),
-              swatch(UNKNOWN_COLOUR, "contested", ring=True),
-              swatch(UNKNOWN_COLOUR, "stale", alpha=STATUS_ALPHA["stale"] / 255),
-              swatch(UNKNOWN_COLOUR, "approximate (with its uncertainty)", ring=True),
-              swatch(CLAIM_COLOUR, "new claim", ring=True),
-              swatch(FRONTLINE_COLOUR, "frontline", line=True),
-              swatch(FIRE_COLOUR, f"corridor under fire (≤ {fire_range_km:g} km)", line=True)]
-    return f'<div style="font-size:0.85em;line-height:1.9">{"".join(items)}</div>'

@@ -8,6 +8,7 @@ apply. Every test gets its own data folder, hence its own store, which the app f
 from __future__ import annotations
 
 from datetime import date, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -48,8 +49,47 @@ def run_app(query: dict[str, str] | None = None) -> AppTest:
     return app
 
 
-def metrics(app: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
+class _FigureRows(HTMLParser):
+    """The rows of the per-faction figures table: the label and the cells' text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr" and any(name == "data-faction" for name, _ in attrs):
+            self.rows.append([])
+        elif tag == "td" and self.rows:
+            self._cell = []
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+
+def figures(app: AppTest) -> dict[str, list[str]]:
+    """Faction label (without its code) -> its cells: area, places, km of M4 and M5."""
+    block = next(m.value for m in app.markdown if "data-faction" in m.value)
+    parser = _FigureRows()
+    parser.feed(block)
+    return {label.rsplit(" (", 1)[0]: cells for label, *cells in parser.rows}
+
+
+def factions_shown(app: AppTest) -> set[str]:
+    """The factions with figures on the shown date."""
+    return set(figures(app))
+
+
+def open_panel(app: AppTest, name: str) -> AppTest:
+    """Open one of the tabs under the map (what a click on the tab does), and rerun."""
+    app.session_state["panel"] = name
+    return app.run()
 
 
 def date_slider(app: AppTest):
@@ -81,7 +121,7 @@ def test_app_opens_on_the_last_seed_date_without_error(seed_app: AppTest) -> Non
     assert not seed_app.error
     assert shown_day(seed_app) == date(2020, 12, 25)
     assert "5 articles" in " ".join(c.value for c in seed_app.sidebar.caption)
-    assert set(metrics(seed_app)) == {"Syrian government", "SDF (Kurdish-led)",
+    assert factions_shown(seed_app) == {"Syrian government", "SDF (Kurdish-led)",
                                       "Turkey and Turkish-backed factions"}
 
 
@@ -90,7 +130,7 @@ def test_date_slider_steps_through_the_claim_dates(seed_app: AppTest) -> None:
     assert [date.fromisoformat(o) for o in slider.options] == SEED_DATES
     slider.set_value(date(2019, 10, 20)).run()
     assert shown_day(seed_app) == date(2019, 10, 20)
-    assert set(metrics(seed_app)) == {"Turkey and Turkish-backed factions"}
+    assert factions_shown(seed_app) == {"Turkey and Turkish-backed factions"}
     assert seed_app.query_params["date"] == "2019-10-20"
 
 
@@ -107,8 +147,8 @@ def test_back_and_forward_buttons_move_one_date(seed_app: AppTest) -> None:
 
 def test_area_change_since_the_previous_date_is_shown(seed_app: AppTest) -> None:
     date_slider(seed_app).set_value(date(2020, 2, 16)).run()
-    gov = next(m for m in seed_app.metric if m.label == "Syrian government")
-    assert gov.delta.startswith("+")  # Anadan and Haritan were taken that day
+    area, places, *_ = figures(seed_app)["Syrian government"]
+    assert "(+" in area and places == "2 (+2)"  # Anadan and Haritan were taken that day
     changes = table_with(seed_app, "from")
     assert {"Anadan", "Haritan"} <= set(changes["place"])
 
@@ -154,6 +194,7 @@ def test_a_broken_url_falls_back_to_the_default_view(app_env: None) -> None:
 
 
 def test_claims_table_filters_by_place_faction_and_status(seed_app: AppTest) -> None:
+    open_panel(seed_app, "Claims")
     claims = table_with(seed_app, "confidence")
     assert {"Ras al-Ayn", "Ayn Issa"} <= set(claims["place"])
     seed_app.text_input(key="claim_place").input("ain issa").run()
@@ -168,21 +209,38 @@ def test_claims_table_filters_by_place_faction_and_status(seed_app: AppTest) -> 
 
 
 def test_claims_table_lists_only_claims_up_to_the_date(seed_app: AppTest) -> None:
-    date_slider(seed_app).set_value(date(2019, 10, 20)).run()
+    open_panel(seed_app, "Claims")
+    date_slider(seed_app).set_value(date(2019, 10, 20)).run()  # the panel stays open
     claims = table_with(seed_app, "confidence")
     assert all(d <= "2019-10-20" for d in claims["date"])
     assert "remains under the SDF control" not in " ".join(claims["evidence"])
 
 
+def test_only_the_open_panel_under_the_map_is_computed(seed_app: AppTest) -> None:
+    assert [tab.label for tab in seed_app.tabs] == ["Changed hands", "Claims", "Corridors",
+                                                    "Control history", "Download"]
+
+    def columns() -> set[str]:
+        return {c for frame in seed_app.dataframe for c in frame.value.columns}
+
+    assert "from" in columns() and "confidence" not in columns()  # changed hands: default
+    assert not seed_app.get("download_button")
+    open_panel(seed_app, "Claims")
+    assert "confidence" in columns() and "from" not in columns()
+    open_panel(seed_app, "Download")
+    assert len(seed_app.get("download_button")) == 3
+    assert "confidence" not in columns()
+
+
 def test_corridor_table_shows_km_per_holder(seed_app: AppTest) -> None:
-    corridors = table_with(seed_app, "under fire km")
+    corridors = table_with(open_panel(seed_app, "Corridors"), "under fire km")
     m4 = corridors[corridors["corridor"] == "M4"].set_index("holder")
     assert m4.loc["SDF", "km"] > 5 and m4.loc["unknown", "km"] > 500
 
 
 def test_clicked_place_shows_its_control_history(seed_app: AppTest) -> None:
     seed_app.session_state["place"] = "syria:ayn-issa"  # what a click on the map stores
-    seed_app.run()
+    open_panel(seed_app, "Control history")
     assert any("Control history of Ayn Issa" in m.value for m in seed_app.markdown)
     history = table_with(seed_app, "holder after")
     assert "SDF" in set(history["holder after"])
@@ -218,7 +276,7 @@ def test_bad_file_is_reported_and_the_good_article_still_mapped(
     errors = [error.value for error in app.error]
     assert len(errors) == 1 and "bad.txt" in errors[0] and "binary data" in errors[0], errors
     assert shown_day(app) == monday
-    assert set(metrics(app)) == {"Turkey and Turkish-backed factions"}
+    assert factions_shown(app) == {"Turkey and Turkish-backed factions"}
 
 
 def test_missing_corpus_folder_is_reported(

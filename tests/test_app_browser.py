@@ -296,7 +296,12 @@ def click_place(app: AppPage, image: np.ndarray, code: str) -> None:
     spot = centre(near(image, FACTIONS[code], TOLERANCE))
     assert spot is not None, f"no {code} dot to click"
     box = app.page.locator(CANVAS).bounding_box()
-    app.page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
+    x, y = box["x"] + spot[0], box["y"] + spot[1]
+    # As a user does: move onto the dot (deck.gl picks on pointer moves), then click.
+    app.page.mouse.move(x - 40, y - 40)
+    app.page.mouse.move(x, y, steps=4)
+    app.page.wait_for_timeout(300)
+    app.page.mouse.click(x, y)
 
 
 def settled(app: AppPage) -> bool:
@@ -371,17 +376,35 @@ def test_hovering_a_place_shows_its_controller_and_evidence(early_map: AppPage) 
 def test_clicking_a_place_shows_its_control_history(early_map: AppPage) -> None:
     page = early_map.page
     image = early_map.wait_for_map(shows("TURKEY"), "Ras al-Ayn's dot", "seed-early.png")
-    tables = page.locator("[data-testid=stDataFrame]").count()
     click_place(early_map, image, "TURKEY")
+    tab = page.get_by_role("tab", name="Control history")
+    opened = poll(lambda: tab.get_attribute("aria-selected") == "true",
+                  timeout_s=MAP_CHANGE_S, every_s=0.2)
     heading = page.get_by_text("Control history of Ras al-Ayn")
     shown = poll(lambda: heading.count() == 1 and heading.is_visible(),
                  timeout_s=MAP_CHANGE_S, every_s=0.2)
     if shown:
         heading.scroll_into_view_if_needed()
     shot = early_map.save("seed-history.png")
+    assert opened, f"the click did not open the Control history tab (see {shot})"
     assert shown, f"no 'Control history of Ras al-Ayn' after the click (see {shot})"
-    assert poll(lambda: page.locator("[data-testid=stDataFrame]").count() == tables + 1,
-                timeout_s=MAP_CHANGE_S), "the history came without its table"
+    table = page.locator("[role=tabpanel] [data-testid=stDataFrame]").filter(visible=True)
+    assert poll(lambda: table.count() == 1, timeout_s=MAP_CHANGE_S), (
+        f"the history came without its table (see {shot})")
+
+
+def test_opening_another_panel_keeps_the_date_and_the_map(last_map: AppPage) -> None:
+    page = last_map.page
+    page.get_by_role("tab", name="Claims").click()
+    table = page.locator("[role=tabpanel] [data-testid=stDataFrame]").filter(visible=True)
+    opened = poll(lambda: table.count() == 1
+                  and page.get_by_text("Place (any spelling part)").is_visible(),
+                  timeout_s=MAP_CHANGE_S, every_s=0.2)
+    shot = last_map.save("seed-claims-panel.png")
+    assert opened, f"the Claims tab did not show its filters and table (see {shot})"
+    last_map.wait_for_date(LAST_DATE, "seed-claims-panel.png")
+    last_map.wait_for_map(shows("GOV", "SDF", "TURKEY"), "GOV, SDF and TURKEY",
+                          "seed-claims-panel.png")
 
 
 def test_the_slider_keys_move_the_date_and_the_map(last_map: AppPage) -> None:
