@@ -323,10 +323,14 @@ def last_map(chromium, seed_server: Server, outside: list[str]) -> Iterator[AppP
         # The README's picture is refreshed on request only (FRONTLINE_SCREENSHOT=1), so a
         # test run never changes a tracked file.
         if os.environ.get("FRONTLINE_SCREENSHOT") == "1":
+            size = app.page.viewport_size
+            app.page.set_viewport_size({"width": 1400, "height": 1300})  # map, figures, tabs
             poll(lambda: settled(app), timeout_s=MAP_CHANGE_S)
             app.wait_for_map(shows("GOV", "SDF", "TURKEY"), "GOV, SDF and TURKEY",
                              "seed-page.png")
-            shutil.copyfile(ARTIFACTS / "seed-page.png", REPO / "docs" / "map.png")
+            app.page.wait_for_timeout(1000)
+            shutil.copyfile(app.save("seed-page.png"), REPO / "docs" / "map.png")
+            app.page.set_viewport_size(size)
         yield app
     finally:
         app.page.close()
