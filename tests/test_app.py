@@ -8,11 +8,11 @@ apply. Every test gets its own data folder, hence its own store, which the app f
 from __future__ import annotations
 
 from datetime import date, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from figures_support import figure_rows
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,36 +49,11 @@ def run_app(query: dict[str, str] | None = None) -> AppTest:
     return app
 
 
-class _FigureRows(HTMLParser):
-    """The rows of the per-faction figures table: the label and the cells' text."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "tr" and any(name == "data-faction" for name, _ in attrs):
-            self.rows.append([])
-        elif tag == "td" and self.rows:
-            self._cell = []
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "td" and self._cell is not None:
-            self.rows[-1].append("".join(self._cell).strip())
-            self._cell = None
-
-
 def figures(app: AppTest) -> dict[str, list[str]]:
     """Faction label (without its code) -> its cells: area, places, km of M4 and M5."""
     block = next(m.value for m in app.markdown if "data-faction" in m.value)
-    parser = _FigureRows()
-    parser.feed(block)
-    return {label.rsplit(" (", 1)[0]: cells for label, *cells in parser.rows}
+    rows = figure_rows(block).rows.values()
+    return {label.rsplit(" (", 1)[0]: cells for label, *cells in rows}
 
 
 def factions_shown(app: AppTest) -> set[str]:

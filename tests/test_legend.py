@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pandas as pd
+from figures_support import figure_rows
 
 from geo.factions import Faction, Factions
 from geo.legend import figures_html, war_legend_html
@@ -28,43 +27,8 @@ def _figures(change: bool) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-class _Table(HTMLParser):
-    """Rows (their data-faction and the cells' text) and every tag in the HTML."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: dict[str, list[str]] = {}
-        self.tags: list[str] = []
-        self._row: str | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        code = dict(attrs).get("data-faction")
-        if tag == "tr" and code:
-            self._row = code
-            self.rows[code] = []
-        elif tag == "td" and self._row:
-            self._cell = []
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "td" and self._cell is not None and self._row:
-            self.rows[self._row].append("".join(self._cell).strip())
-            self._cell = None
-
-
-def _parse(html: str) -> _Table:
-    table = _Table()
-    table.feed(html)
-    return table
-
-
 def test_each_faction_gets_a_row_with_area_places_and_corridor_km() -> None:
-    table = _parse(figures_html(_figures(change=True), FACTIONS, REFS, 10.0))
+    table = figure_rows(figures_html(_figures(change=True), FACTIONS, REFS, 10.0))
     assert list(table.rows) == ["GOV", "EVIL"]
     label, area, places, m4, m5 = table.rows["GOV"]
     assert label == "Syrian government (GOV)"
@@ -74,13 +38,13 @@ def test_each_faction_gets_a_row_with_area_places_and_corridor_km() -> None:
 
 
 def test_the_first_date_shows_no_change() -> None:
-    table = _parse(figures_html(_figures(change=False), FACTIONS, REFS, 10.0))
+    table = figure_rows(figures_html(_figures(change=False), FACTIONS, REFS, 10.0))
     assert table.rows["GOV"][1:] == ["1,234", "3", "12.2", "0.0"]
 
 
 def test_a_faction_label_is_shown_as_text_not_markup() -> None:
     html = figures_html(_figures(change=True), FACTIONS, REFS, 10.0)
-    table = _parse(html)
+    table = figure_rows(html)
     assert "img" not in table.tags
     assert table.rows["EVIL"][0] == "<img src=x onerror=alert(1)> (EVIL)"
 
