@@ -120,7 +120,14 @@ def war_deck(db: str, stamp: tuple, overrides: float, day: date, show: tuple[str
                           show=show, claims_since=before.isoformat() if before else None,
                           view=(pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom or 8)
                                 if place else None),
-                          basemap=ONLINE_BASEMAP if online else None, escape_tooltips=False)
+                          basemap=ONLINE_BASEMAP if online else None, escape_tooltips=False,
+                          places_id=places_layer(day))
+
+
+def places_layer(day: date) -> str:
+    """The id of the places layer on ``day``'s map: one per date, so a click on one date's
+    map is never carried to the place at the same position in another date's data."""
+    return f"places {day.isoformat()}"
 
 
 def run_ingest(paths: list[Path], slot, defaults: dict[str, str] | None = None) -> None:
@@ -265,10 +272,13 @@ def war_on_a_date() -> None:
     deck = war_deck(DB, stamp, overrides_stamp(), day, view.layers, before, place, online)
     event = st.pydeck_chart(deck, height=600, key="map", on_select="rerun",
                             selection_mode="single-object")
-    picked = (event.selection.get("objects", {}).get("places") or [] if event else [])
-    if picked and picked[0].get("place_id") != st.session_state.get("place"):
-        st.session_state["place"] = picked[0].get("place_id")
+    picked = (event.selection.get("objects", {}).get(places_layer(day)) or []
+              if event else [])
+    picked_id = picked[0].get("place_id") if picked else None
+    if picked_id and picked_id != st.session_state.get("_picked"):  # a new click
+        st.session_state["place"] = picked_id
         st.session_state["panel"] = "Control history"  # show what the click asked for
+    st.session_state["_picked"] = picked_id
 
     tables = date_tables(DB, stamp, overrides_stamp(), day, before)
     st.subheader(f"{day.isoformat()}" + (f" (since {before.isoformat()})" if before else ""))

@@ -228,6 +228,7 @@ def _tip(escaped: bool, **fields: object) -> dict[str, str]:
 
 
 def faction_rgb(factions: Any, code: object) -> list[int]:
+    """A faction's colour as ``[r, g, b]`` (grey when the code is unknown or None)."""
     faction = factions.by_code.get(str(code)) if code else None
     return list(faction.colour) if faction is not None else list(UNKNOWN_COLOUR)
 
@@ -239,6 +240,7 @@ def hex_colour(factions: Any, code: object) -> str:
 
 
 def faction_label(factions: Any, code: object) -> str:
+    """``"label (CODE)"`` of a faction, or ``"unknown"``."""
     faction = factions.by_code.get(str(code)) if code else None
     return f"{faction.label} ({faction.code})" if faction is not None else "unknown"
 
@@ -255,7 +257,7 @@ def _source(file: object, url: object) -> str:
 
 def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
                show: Iterable[str] = WAR_LAYERS, claims_since: str | None = None,
-               escape_tooltips: bool = True) -> list[pdk.Layer]:
+               escape_tooltips: bool = True, places_id: str = "places") -> list[pdk.Layer]:
     """pydeck layers of one date (`geo.layers.layers_on`): control areas, frontlines,
     corridor stretches by holder (fire-exposed ones with an orange halo), places by
     controller (opacity by status), claim markers, labels.
@@ -273,6 +275,10 @@ def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
         happened since the previous step; None marks the claims of the date itself.
     escape_tooltips
         See `build_deck`.
+    places_id
+        The id of the places layer (the one clicks select from). A selection on a map is
+        kept by layer id and object index, so the app gives each date its own id: a place
+        clicked on one date is never taken for the place at the same index on another.
     """
     show = set(show)
     out: list[pdk.Layer] = []
@@ -359,7 +365,7 @@ def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
                              get_fill_color="[colour[0], colour[1], colour[2], 30]",
                              get_line_color="[colour[0], colour[1], colour[2], 140]",
                              line_width_min_pixels=1, pickable=False))
-        out.append(pdk.Layer("ScatterplotLayer", id="places", data=data,
+        out.append(pdk.Layer("ScatterplotLayer", id=places_id, data=data,
                              get_position="position", get_radius="radius",
                              radius_min_pixels=5, radius_max_pixels=30, get_fill_color="fill",
                              get_line_color="line", get_line_width="width", stroked=True,
@@ -406,14 +412,14 @@ def war_layers(layers: dict[str, gpd.GeoDataFrame], factions: Any, *,
 def build_war_deck(layers: dict[str, gpd.GeoDataFrame], theater: Theater, factions: Any, *,
                    show: Iterable[str] = WAR_LAYERS, claims_since: str | None = None,
                    view: pdk.ViewState | None = None, basemap: str | None = None,
-                   escape_tooltips: bool = True) -> pdk.Deck:
+                   escape_tooltips: bool = True, places_id: str = "places") -> pdk.Deck:
     """The pydeck Deck of the war on one date (see `war_layers`; offline unless
     ``basemap``; ``view`` defaults to the whole theater)."""
     style = {"map_style": basemap, "map_provider": "carto"} if basemap else {"map_provider": None}
     return pdk.Deck(
         layers=[boundary_layer(theater, filled=basemap is None),
                 *war_layers(layers, factions, show=show, claims_since=claims_since,
-                            escape_tooltips=escape_tooltips)],
+                            escape_tooltips=escape_tooltips, places_id=places_id)],
         initial_view_state=view or view_for(theater),
         **style,
         tooltip={"html": WAR_TOOLTIP_HTML,

@@ -397,6 +397,26 @@ def test_clicking_a_place_shows_its_control_history(early_map: AppPage) -> None:
         f"the history came without its table (see {shot})")
 
 
+def test_a_clicked_place_keeps_its_history_as_the_date_changes(early_map: AppPage) -> None:
+    """The map keeps a click by position in the data; another date's data has another place
+    there. The history must stay the clicked place's (it once moved to Anadan's)."""
+    page = early_map.page
+    heading = page.get_by_text("Control history of", exact=False)
+    if not poll(lambda: heading.count() == 1, timeout_s=MAP_CHANGE_S, every_s=0.2):
+        image = early_map.wait_for_map(shows("TURKEY"), "Ras al-Ayn's dot", "seed-early.png")
+        click_place(early_map, image, "TURKEY")  # run on its own: click first
+    for key, day in (("End", LAST_DATE), ("ArrowLeft", "2020-12-24"),
+                     ("ArrowLeft", "2020-12-18")):
+        page.locator(DATE).focus()
+        page.keyboard.press(key)
+        early_map.wait_for_date(day, "seed-history-dates.png")
+        poll(lambda: settled(early_map), timeout_s=MAP_CHANGE_S)
+        shown = heading.first.text_content() if heading.count() else None
+        assert shown and "Control history of Ras al-Ayn" in shown, (
+            f"on {day} the history reads {shown!r} "
+            f"(see {early_map.save('seed-history-dates.png')})")
+
+
 def test_opening_another_panel_keeps_the_date_and_the_map(last_map: AppPage) -> None:
     page = last_map.page
     page.get_by_role("tab", name="Claims").click()

@@ -122,3 +122,16 @@ def test_layers_can_be_switched_off() -> None:
                                      show=("areas",)).to_json())
     assert [layer["id"] for layer in spec["layers"]] == ["boundary", "areas"]
     assert spec.get("mapProvider") is None
+
+
+def test_each_date_can_name_its_own_places_layer() -> None:
+    """The app names the clickable layer per date, so a click never moves to another place."""
+    from geo.factions import load_factions
+    from geo.mapview import build_war_deck
+
+    spec = json.loads(build_war_deck(_war_layers(), load_theater(), load_factions(),
+                                     places_id="places 2020-01-02").to_json())
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert "places 2020-01-02" in ids and "places" not in ids
+    places = next(layer for layer in spec["layers"] if layer["id"] == "places 2020-01-02")
+    assert places["pickable"] is True and places["data"][0]["place_id"]
