@@ -108,11 +108,12 @@ def date_tables(db: str, stamp: tuple, overrides: float, day: date, before: date
             "changes": changes_between(current, before, day)}
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def war_deck(db: str, stamp: tuple, overrides: float, day: date, show: tuple[str, ...],
              before: date | None, place: tuple[float, float, float | None] | None,
              online: bool) -> pdk.Deck:
-    """The map of a date (built once per date and view; st.pydeck_chart only reads it)."""
+    """The map of a date (built once per date and view; st.pydeck_chart only reads it).
+    Fewer entries than the tables: a map carries every tooltip, MBs on a big corpus."""
     current = war(db, stamp, overrides)
     lat, lon, zoom = place if place else (None, None, None)
     # st.pydeck_chart escapes tooltip values itself (see geo.mapview.build_deck).
