@@ -689,31 +689,16 @@ def cmd_override(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    """``frontline evaluate --gold FILE``: score the pipeline against annotations."""
-    from geo.evaluate import evaluate
+    """``frontline evaluate --gold FILE [--gold FILE ...]``: score against annotations."""
+    from geo.evaluate import evaluate, format_report
 
-    report = evaluate(args.gold, _gazetteer(args))
+    gazetteer = _gazetteer(args)
+    reports = [evaluate(path, gazetteer) for path in args.gold]
     if args.json:
-        print(json.dumps(report, indent=1, ensure_ascii=False))
+        print(json.dumps(reports[0] if len(reports) == 1 else reports, indent=1,
+                         ensure_ascii=False))
         return 0
-    t = report["toponyms"]
-    print(f"gold file        {report['gold']} ({t['articles']} articles)")
-    print(f"toponym recall   {t['recall']}  ({t['found']}/{t['gold']})")
-    print(f"toponym precision {t['precision']}  ({t['true_positive']}/{t['predicted']})")
-    print(f"accuracy @5 km   {t['accuracy_5km']}")
-    print(f"accuracy @161 km {t['accuracy_161km']}")
-    for label in ("misses", "wrong", "false_positives", "comment_leaks"):
-        for line in t[label]:
-            print(f"  {label[:-1] if label.endswith('s') else label}: {line}")
-    c = report["claims"]
-    print(f"claim recall     {c['recall']}  ({c['found']}/{c['gold']})")
-    print(f"claim precision  {c['precision']}  ({c['correct']}/{c['extracted']})")
-    print(f"date exact match {c['date_exact']}")
-    print(f"negated handled  {c['negated']}; hedged handled {c['hedged']}")
-    for label, title in (("misses", "miss"), ("false_positives", "false positive"),
-                         ("wrong_dates", "wrong date")):
-        for line in c[label]:
-            print(f"  claim {title}: {line}")
+    sys.stdout.write(format_report(reports, lists=not args.summary))
     return 0
 
 
@@ -898,9 +883,12 @@ def build_parser() -> argparse.ArgumentParser:
     override.add_argument("--db", type=Path, default=None)
     override.set_defaults(func=cmd_override)
 
-    evaluate = sub.add_parser("evaluate", help="score against a gold file")
-    evaluate.add_argument("--gold", type=Path, required=True)
+    evaluate = sub.add_parser("evaluate", help="score against gold files, side by side")
+    evaluate.add_argument("--gold", type=Path, required=True, action="append",
+                          help="a gold JSON file (docs/annotation.md); repeat to compare")
     evaluate.add_argument("--json", action="store_true", help="print the full JSON report")
+    evaluate.add_argument("--summary", action="store_true",
+                          help="only the figures, not the misses and false positives")
     evaluate.set_defaults(func=cmd_evaluate)
     return parser
 

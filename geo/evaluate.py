@@ -1,8 +1,6 @@
-"""Score the pipeline against annotated articles (the ``seeds_gold.json`` format).
+"""Score the pipeline against gold annotations (`geo.gold`, ``docs/annotation.md``).
 
-Claims are scored by `score_claims` (its docstring gives the matching rules).
-
-Matching rules for toponyms, per article:
+Toponyms, per article:
 
 - a gold toponym is *found* when a mention overlaps any occurrence of its surface string in
   the article body, ignoring case (so "M4" inside "M4 highway", and an ALEPPO dateline for
@@ -11,82 +9,43 @@ Matching rules for toponyms, per article:
 - *location*: a gold point is correct within 5 km (and 161 km) of the resolved point; a
   gold governorate is correct when resolved to that governorate's area; a gold highway when
   resolved to that corridor; a gold place without sourced coordinates is correct only when
-  left unresolved (never presented as exact);
+  left unresolved (never presented as exact); *recall@5 km* is the share of gold toponyms
+  found and correct within 5 km;
 - *precision*: among the distinct surfaces the pipeline reports, the share that overlap a
   gold surface;
 - a *comment leak* is a place of the article's ``comment_only_places`` reported for it.
+
+Claims: see `score_claims`.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from geo.claims import ACTION_CLASSES, Claim, extract_claims
-from geo.errors import InputError
+from geo.claims import Claim, extract_claims
 from geo.factions import Factions
 from geo.gazetteer import Gazetteer, haversine_km
-from geo.ingest import IngestFailure, read_file
-from geo.models import Document, Mention
+from geo.gold import GoldArticle, GoldClaim, GoldToponym, load_gold
+from geo.models import Mention
 from geo.names import name_key, same_name
 from geo.places import geocode_document
 
-UNSCORED_CLASSES = frozenset({"contact", "location"})
-"""Action classes the gold annotations do not code: left out of claim scoring on both sides."""
+SCORED_CLASSES = ("change", "hold", "contested", "presence")
+"""Action classes the gold codes. Contact (shelling, attack) and location (along a corridor)
+say nothing about who holds a place: they are left out on both sides."""
+
+PLACE_KM = 5.0
+"""A claim's place is the gold place when its point lies this close to the gold point."""
 
 
-@dataclass(frozen=True)
-class GoldArticle:
-    """One annotated article: its document and gold annotations."""
-
-    article_id: str
-    document: Document
-    toponyms: list[dict[str, Any]]
-    comment_only: list[str]
-    claims: list[dict[str, Any]] = field(default_factory=list)
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
 
 
-def load_gold(path: Path) -> list[GoldArticle]:
-    """Read a gold file; article paths are relative to the gold file.
-
-    Raises
-    ------
-    InputError
-        When the file is not valid gold JSON or names an article that cannot be read.
-    """
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        entries = raw["articles"]
-    except FileNotFoundError:
-        raise InputError(path, "file not found", "give the path of a gold JSON file") from None
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise InputError(path, f"not a gold file ({exc})",
-                         'use the seeds_gold.json format: {"articles": [...]}') from None
-    articles = []
-    for number, entry in enumerate(entries):
-        article_path = (path.parent / entry["file"]).resolve()
-        results = list(read_file(article_path))
-        failure = next((r for r in results if isinstance(r, IngestFailure)), None)
-        if failure is not None or not results:
-            reason = failure.message if failure else "no document"
-            raise InputError(path, f"article {number} ({entry['file']!r}) unreadable: {reason}",
-                             "fix the article path (it is relative to the gold file)")
-        document = results[0]
-        if entry.get("published") and document.published is None:
-            from geo.ingest import parse_date
-
-            published = parse_date(entry["published"], path=path, field="published")
-            document = Document(**{**document.__dict__, "published": published})
-        articles.append(GoldArticle(
-            article_id=str(entry.get("id", number)), document=document,
-            toponyms=list(entry.get("toponyms", [])),
-            comment_only=list(entry.get("comment_only_places", [])),
-            claims=list(entry.get("claims", []))))
-    return articles
-
+# --- toponyms -------------------------------------------------------------------------------
 
 def _occurrences(text: str, surface: str) -> list[tuple[int, int]]:
     """Spans of ``surface`` in ``text``, ignoring case (a dateline writes ALEPPO)."""
@@ -98,25 +57,28 @@ def _occurrences(text: str, surface: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _location_correct(gold: dict[str, Any], mention_place: str | None, gazetteer: Gazetteer,
-                      km: float) -> bool:
-    if gold.get("lat") is not None:
-        if mention_place is None:
+def located(toponym: GoldToponym, place_id: str | None, gazetteer: Gazetteer, km: float) -> bool:
+    """True when ``place_id`` is where the gold toponym says the place is.
+
+    A point within ``km``; a governorate or highway by identity; a place without sourced
+    coordinates only when left unresolved (``place_id`` None).
+    """
+    resolved = place_id is not None and place_id in gazetteer.places
+    if toponym.lat is not None:
+        if not resolved:
             return False
-        place = gazetteer[mention_place]
-        if place.kind in ("governorate", "corridor"):
+        place = gazetteer[place_id]
+        return place.kind not in ("governorate", "corridor") and \
+            haversine_km(place.lat, place.lon, toponym.lat, toponym.lon) <= km
+    if toponym.kind == "governorate":
+        if not resolved:
             return False
-        return haversine_km(place.lat, place.lon, gold["lat"], gold["lon"]) <= km
-    kind = gold.get("type", "")
-    if kind == "governorate":
-        if mention_place is None:
-            return False
-        place = gazetteer[mention_place]
-        canonical = gold.get("canonical", "").replace(" Governorate", "")
+        place = gazetteer[place_id]
+        canonical = toponym.canonical.replace(" Governorate", "")
         return place.kind == "governorate" and name_key(place.admin1) == name_key(canonical)
-    if kind == "highway":
-        return mention_place is not None and gazetteer[mention_place].name == gold.get("canonical")
-    return mention_place is None
+    if toponym.kind == "highway":
+        return resolved and gazetteer[place_id].name == toponym.canonical
+    return place_id is None
 
 
 def score_toponyms(articles: list[GoldArticle], gazetteer: Gazetteer,
@@ -128,7 +90,7 @@ def score_toponyms(articles: list[GoldArticle], gazetteer: Gazetteer,
     mentions
         Mentions per article id; computed with `geocode_document` when omitted.
     """
-    totals = Counter()
+    totals: Counter[str] = Counter()
     misses, wrong, false_positives, leaks = [], [], [], []
     for article in articles:
         body = article.document.body
@@ -137,27 +99,24 @@ def score_toponyms(articles: list[GoldArticle], gazetteer: Gazetteer,
             found_mentions = geocode_document(article.document, gazetteer)
         gold_spans: list[tuple[int, int]] = []
         for gold in article.toponyms:
-            spans = _occurrences(body, gold["surface"])
+            spans = _occurrences(body, gold.surface)
             gold_spans += spans
             hits = [m for m in found_mentions
                     if any(m.start < end and start < m.end for start, end in spans)]
             totals["gold"] += 1
-            has_point = gold.get("lat") is not None
-            totals["gold_points"] += has_point
             if not hits:
-                misses.append(f"{article.article_id}: {gold['surface']!r}")
+                misses.append(f"{article.article_id}: {gold.surface!r}")
                 continue
             totals["found"] += 1
             place_id = Counter(m.place_id for m in hits).most_common(1)[0][0]
-            ok5 = _location_correct(gold, place_id, gazetteer, 5.0)
+            ok5 = located(gold, place_id, gazetteer, PLACE_KM)
             totals["correct_5km"] += ok5
-            totals["correct_161km"] += _location_correct(gold, place_id, gazetteer, 161.0)
-            totals["found_points"] += has_point
+            totals["correct_161km"] += located(gold, place_id, gazetteer, 161.0)
             if not ok5:
-                got = gazetteer[place_id].name if place_id else "unresolved"
-                wrong.append(f"{article.article_id}: {gold['surface']!r} -> {got} "
-                             f"(gold {gold.get('canonical')})")
-        reported = {}
+                got = gazetteer[place_id].name if place_id in gazetteer.places else "unresolved"
+                wrong.append(f"{article.article_id}: {gold.surface!r} -> {got} "
+                             f"(gold {gold.canonical})")
+        reported: dict[str, list[Mention]] = {}
         for m in found_mentions:
             reported.setdefault(m.surface, []).append(m)
         for surface, items in reported.items():
@@ -166,107 +125,280 @@ def score_toponyms(articles: list[GoldArticle], gazetteer: Gazetteer,
                 totals["true_positive"] += 1
             else:
                 false_positives.append(f"{article.article_id}: {surface!r}")
-        gold_names = [g["surface"] for g in article.toponyms] + \
-                     [g.get("canonical", "") for g in article.toponyms]
+        gold_names = [t.surface for t in article.toponyms] + [t.canonical for t in article.toponyms]
         for name in article.comment_only:
             if any(same_name(name, g) for g in gold_names if g):
                 continue
             if any(same_name(name, m.surface) or same_name(name, m.name) for m in found_mentions):
                 leaks.append(f"{article.article_id}: {name!r}")
-
-    def ratio(a: str, b: str) -> float | None:
-        return round(totals[a] / totals[b], 4) if totals[b] else None
-
     return {
         "articles": len(articles),
-        "gold": totals["gold"], "found": totals["found"], "recall": ratio("found", "gold"),
+        "gold": totals["gold"], "found": totals["found"], "recall": _ratio(totals["found"],
+                                                                           totals["gold"]),
+        "recall_5km": _ratio(totals["correct_5km"], totals["gold"]),
         "predicted": totals["predicted"], "true_positive": totals["true_positive"],
-        "precision": ratio("true_positive", "predicted"),
-        "accuracy_5km": ratio("correct_5km", "found"),
-        "accuracy_161km": ratio("correct_161km", "found"),
+        "precision": _ratio(totals["true_positive"], totals["predicted"]),
+        "accuracy_5km": _ratio(totals["correct_5km"], totals["found"]),
+        "accuracy_161km": _ratio(totals["correct_161km"], totals["found"]),
         "correct_5km": totals["correct_5km"],
         "misses": misses, "wrong": wrong, "false_positives": false_positives,
         "comment_leaks": leaks,
     }
 
 
-def _same_place(gold_place: str, claim: Claim) -> bool:
-    base = gold_place.split(" (")[0]
-    return same_name(base, claim.place_name) or same_name(gold_place, claim.place_name)
+# --- claims ---------------------------------------------------------------------------------
 
+class _ClaimJudge:
+    """Compares an article's extracted claims with its gold claims."""
 
-def _date_ok(gold: dict[str, Any], claims: list[Claim]) -> bool:
-    wanted = {gold.get("date"), gold.get("date_alt")} - {None}
-    low, high = (gold.get("date_range") or [None, None])
-    for claim in claims:
-        day = claim.event_date.isoformat() if claim.event_date else None
-        if day in wanted or (low and day and low <= day <= high):
+    def __init__(self, article: GoldArticle, gazetteer: Gazetteer) -> None:
+        self.article, self.gazetteer = article, gazetteer
+
+    def names(self, place: str) -> list[str]:
+        """Spellings of a gold place: its canonical name, with and without the bracketed
+        reference place, and the article's surfaces for it."""
+        return [place, place.split(" (")[0]] + [t.surface for t in self.article.aliases(place)]
+
+    def same_place(self, place: str, claim: Claim) -> bool:
+        """The claim is about the gold place: a spelling of it, or its gazetteer point."""
+        if any(same_name(name, claim.place_name) for name in self.names(place)):
             return True
-    return False
+        if claim.place_id not in self.gazetteer.places:
+            return False
+        return any(located(t, claim.place_id, self.gazetteer, PLACE_KM)
+                   for t in self.article.aliases(place)
+                   if t.lat is not None or t.kind in ("governorate", "highway"))
+
+    def same_sides(self, gold: GoldClaim, claim: Claim) -> bool:
+        """Same controller (accept lists and joint holders honoured; any for an unnamed one)."""
+        return gold.controller is None or claim.controller in gold.controllers
+
+    def states(self, gold: GoldClaim, claim: Claim, place: str | None = None) -> bool:
+        """The claim states the gold fact: place, controller, action class and negation."""
+        return (claim.action_class == gold.action_class and claim.negated == gold.negated
+                and self.same_sides(gold, claim) and self.same_place(place or gold.place, claim))
+
+    def near_found(self, gold: GoldClaim, claim: Claim) -> bool:
+        """The claim states a near-place gold claim without making it control of the place."""
+        return self.states(gold, claim) and (
+            claim.near_place or claim.action_class not in ("change", "hold"))
+
+    def on_member(self, gold: GoldClaim, claim: Claim) -> bool:
+        """The claim states a group claim of one of its members."""
+        return any(self.states(gold, claim, member) for member in (gold.place, *gold.group))
+
+    def trap(self, gold: GoldClaim, claim: Claim) -> str | None:
+        """Why the claim turns a negated or near-place statement into control, if it does."""
+        if not overlaps(gold, claim):
+            return None
+        if gold.negated and not claim.negated and claim.action_class == gold.action_class \
+                and self.same_sides(gold, claim) and self.same_place(gold.place, claim):
+            return "negated statement made a fact"
+        if gold.near_place and not claim.near_place and claim.action_class in ("change", "hold") \
+                and self.same_place(gold.place, claim):
+            return "near-place statement made control of the place"
+        return None
 
 
-def score_claims(articles: list[GoldArticle], gazetteer: Gazetteer, factions: Factions
-                 ) -> dict[str, Any]:
-    """Claim precision and recall on (place, controller, action class), and dates.
+def overlaps(gold: GoldClaim, claim: Claim) -> bool:
+    """The claim's evidence sentence is the gold evidence (its span overlaps; when the gold
+    sentence is not in the body verbatim, half of the words agree)."""
+    if gold.spans:
+        return any(claim.start < end and start < claim.end for start, end in gold.spans)
+    ours, theirs = set(claim.evidence.casefold().split()), set(gold.evidence.casefold().split())
+    return bool(ours and theirs) and len(ours & theirs) / len(ours | theirs) >= 0.5
 
-    A gold claim is found when some extracted claim of its article has the same place
-    (spelling variants allowed), the same controller and the same action class (see
-    `geo.claims.ACTION_CLASSES`). Precision counts the extracted claims that match some
-    gold claim. Contact claims (shelling, attack, fire_control) and location claims (along a
-    corridor) are left out on both sides (`UNSCORED_CLASSES`): they say nothing about who
-    holds a place, and the gold annotations do not code them. Among found gold claims, the
-    date is right when a matching claim has the gold date, its ``date_alt``, or a day inside
-    its ``date_range``; negation and hedging are right when a matching claim has the same
-    flag.
+
+def date_right(gold: GoldClaim, claim: Claim) -> bool:
+    """The claim's date is the gold day, its alternative, or inside its range; a gold claim
+    with neither day nor range wants an undated claim."""
+    day = claim.event_date
+    if gold.date is None and gold.date_range is None:
+        return day is None
+    if day is not None and day in (gold.date, gold.date_alt):
+        return True
+    if gold.date_range is None:
+        return False
+    low, high = gold.date_range
+    if day is not None and low <= day <= high:
+        return True
+    return claim.date_from is not None and claim.date_to is not None and \
+        low <= claim.date_from and claim.date_to <= high
+
+
+def _answers(gold: GoldClaim, claims: list[Claim], rule: Callable[[GoldClaim, Claim], bool]
+             ) -> list[int]:
+    """Indices of the claims that may answer ``gold`` (the rule holds, the evidence overlaps),
+    those with the right date first."""
+    hits = [i for i, c in enumerate(claims) if rule(gold, c) and overlaps(gold, c)]
+    return sorted(hits, key=lambda i: not date_right(gold, claims[i]))
+
+
+def one_to_one(edges: dict[int, list[int]]) -> dict[int, int]:
+    """A maximum matching of gold claims to extracted claims (gold index -> claim index).
+
+    ``edges`` lists, per gold claim, the claims that may answer it, best first; augmenting
+    paths (Kuhn) make the matching as large as possible while each claim answers at most
+    one gold claim.
     """
-    totals = Counter()
-    misses, false_positives, wrong_dates = [], [], []
-    for article in articles:
-        mentions = geocode_document(article.document, gazetteer)
-        extracted = [c for c in extract_claims(article.document, mentions, factions)
-                     if c.action_class not in UNSCORED_CLASSES]
+    owner: dict[int, int] = {}
 
-        def matches(gold: dict[str, Any], claim: Claim) -> bool:
-            return (_same_place(gold["place"], claim) and claim.controller == gold["controller"]
-                    and claim.action_class == ACTION_CLASSES.get(gold["action"], "?"))
-
-        for gold in article.claims:
-            totals["gold"] += 1
-            hits = [c for c in extracted if matches(gold, c)]
-            label = (f"{article.article_id}: {gold['place']} {gold['controller']} "
-                     f"{gold['action']} {gold.get('date')}")
-            if not hits:
-                misses.append(label)
+    def assign(gold: int, seen: set[int]) -> bool:
+        for candidate in edges.get(gold, []):
+            if candidate in seen:
                 continue
-            totals["found"] += 1
-            if _date_ok(gold, hits):
-                totals["date_ok"] += 1
+            seen.add(candidate)
+            if candidate not in owner or assign(owner[candidate], seen):
+                owner[candidate] = gold
+                return True
+        return False
+
+    for gold in edges:
+        assign(gold, set())
+    return {gold: claim for claim, gold in owner.items()}
+
+
+def _gold_line(article: GoldArticle, gold: GoldClaim) -> dict[str, Any]:
+    when = gold.date.isoformat() if gold.date else (
+        "..".join(d.isoformat() for d in gold.date_range) if gold.date_range else None)
+    return {"article": article.article_id, "place": gold.place, "controller": gold.controller,
+            "action": gold.action, "date": when, "negated": gold.negated,
+            "evidence": gold.evidence}
+
+
+def _claim_line(article: GoldArticle, claim: Claim) -> dict[str, Any]:
+    return {"article": article.article_id, "place": claim.place_name,
+            "controller": claim.controller, "action": claim.action,
+            "date": claim.event_date.isoformat() if claim.event_date else None,
+            "negated": claim.negated, "evidence": claim.evidence}
+
+
+def score_claims(articles: list[GoldArticle], extracted: dict[str, list[Claim]],
+                 gazetteer: Gazetteer) -> dict[str, Any]:
+    """Claim precision, recall, dates, negation, hedging and trap hits.
+
+    Parameters
+    ----------
+    articles
+        The gold articles.
+    extracted
+        The pipeline's claims per article id (contact and location claims are ignored).
+
+    Notes
+    -----
+    A claim *states* a gold claim when its place is the gold place (a spelling of it, a
+    surface the gold toponyms give for it, or a point within 5 km of its gold point), its
+    controller is the gold controller or in its ``controller_accept`` or ``joint_with`` (any
+    controller when the gold names none), its action class is the same and its negation
+    flag is the same.
+
+    - **Recall**: one-to-one. A gold claim is found when a claim states it *and* its
+      evidence sentence overlaps the gold evidence; each extracted claim answers at most
+      one gold claim (a maximum matching). Group and near-place gold claims are scored
+      apart, and so is every figure below among found claims.
+    - **Precision**: an extracted claim is correct when it states any plain gold claim of
+      its article (a restatement in another sentence is fine), or a near-place gold claim
+      while saying it is near the place (or when its class sets no control).
+    - **Group claims** (the text says some of a list changed hands, not which): a claim on
+      a member is neither credited nor counted wrong; it is reported as a group reading.
+    - **Trap hits**, the worst error: a claim from the sentence of a negated gold claim that
+      makes the statement a fact, or from the sentence of a near-place gold claim that makes
+      it control (change or hold) of the place itself. They are false positives too.
+    - **Dates**: the gold day, its ``date_alt``, or a day inside its ``date_range``; a gold
+      claim with neither wants an undated claim.
+    """
+    totals: Counter[str] = Counter()
+    by_class: dict[str, Counter[str]] = {c: Counter() for c in SCORED_CLASSES}
+    misses, false_positives, wrong_dates, traps, readings = [], [], [], [], []
+    unfound_evidence = []
+    for article in articles:
+        judge = _ClaimJudge(article, gazetteer)
+        claims = [c for c in extracted.get(article.article_id, [])
+                  if c.action_class in SCORED_CLASSES]
+        golds = article.claims
+        unfound_evidence += [f"{article.article_id}: {g.evidence!r}" for g in golds if not g.spans]
+
+        rules: dict[str, Callable[[GoldClaim, Claim], bool]] = {
+            "plain": judge.states, "near": judge.near_found, "group": judge.on_member}
+        matched: dict[str, dict[int, int]] = {}
+        for kind, rule in rules.items():
+            edges = {i: _answers(g, claims, rule) for i, g in enumerate(golds) if g.kind == kind}
+            matched[kind] = one_to_one(edges)
+            totals[f"{kind}_gold"] += len(edges)
+            totals[f"{kind}_found"] += len(matched[kind])
+        for i, gold in enumerate(golds):
+            if gold.kind != "plain":
+                continue
+            tally = by_class[gold.action_class]
+            tally["gold"] += 1
+            totals["negated_gold"] += gold.negated
+            totals["hedged_gold"] += gold.hedged
+            if i not in matched["plain"]:
+                misses.append(_gold_line(article, gold))
+                continue
+            claim = claims[matched["plain"][i]]
+            tally["found"] += 1
+            totals["negated_found"] += gold.negated
+            totals["hedged_agree"] += claim.hedged == gold.hedged
+            totals["hedged_found"] += gold.hedged and claim.hedged
+            if date_right(gold, claim):
+                totals["date_right"] += 1
             else:
-                wrong_dates.append(f"{label} -> {sorted({str(c.event_date) for c in hits})}")
-            totals["negated_gold"] += bool(gold.get("negated"))
-            totals["negated_ok"] += bool(gold.get("negated")) and any(c.negated for c in hits)
-            totals["hedged_gold"] += bool(gold.get("hedged"))
-            totals["hedged_ok"] += bool(gold.get("hedged")) and any(c.hedged for c in hits)
-        for claim in extracted:
+                wrong_dates.append({**_gold_line(article, gold), "extracted_date":
+                                    claim.event_date.isoformat() if claim.event_date else None})
+        for claim in claims:
+            correct = any(judge.states(g, claim) for g in golds if g.kind == "plain") or any(
+                judge.near_found(g, claim) for g in golds if g.kind == "near")
+            if not correct and any(judge.on_member(g, claim) for g in golds if g.kind == "group"):
+                readings.append(_claim_line(article, claim))
+                continue
+            tally = by_class[claim.action_class]
+            tally["extracted"] += 1
             totals["extracted"] += 1
-            if any(matches(g, claim) for g in article.claims):
+            if correct:
+                tally["correct"] += 1
                 totals["correct"] += 1
-            else:
-                false_positives.append(f"{article.article_id}: {claim.place_name} "
-                                       f"{claim.controller} {claim.action} {claim.event_date}")
-
-    def ratio(a: str, b: str) -> float | None:
-        return round(totals[a] / totals[b], 4) if totals[b] else None
-
+                continue
+            false_positives.append(_claim_line(article, claim))
+            why = next((w for w in (judge.trap(g, claim) for g in golds) if w), None)
+            if why:
+                traps.append({**_claim_line(article, claim), "trap": why})
+    found = totals["plain_found"]
     return {
-        "gold": totals["gold"], "found": totals["found"], "recall": ratio("found", "gold"),
+        "gold": totals["plain_gold"], "found": found,
+        "recall": _ratio(found, totals["plain_gold"]),
         "extracted": totals["extracted"], "correct": totals["correct"],
-        "precision": ratio("correct", "extracted"),
-        "date_exact": ratio("date_ok", "found"),
-        "negated": f"{totals['negated_ok']}/{totals['negated_gold']}",
-        "hedged": f"{totals['hedged_ok']}/{totals['hedged_gold']}",
-        "misses": misses, "false_positives": false_positives, "wrong_dates": wrong_dates,
+        "precision": _ratio(totals["correct"], totals["extracted"]),
+        "date_exact": _ratio(totals["date_right"], found),
+        "trap_hits": len(traps),
+        "negated": {"gold": totals["negated_gold"], "found": totals["negated_found"]},
+        "hedged": {"gold": totals["hedged_gold"], "found_hedged": totals["hedged_found"],
+                   "agreement": _ratio(totals["hedged_agree"], found)},
+        "near_place": {"gold": totals["near_gold"], "found": totals["near_found"]},
+        "group": {"gold": totals["group_gold"], "found": totals["group_found"],
+                  "readings": len(readings)},
+        "by_class": {name: {
+            "gold": t["gold"], "found": t["found"], "recall": _ratio(t["found"], t["gold"]),
+            "extracted": t["extracted"], "correct": t["correct"],
+            "precision": _ratio(t["correct"], t["extracted"])} for name, t in by_class.items()},
+        "misses": misses, "false_positives": false_positives, "traps": traps,
+        "wrong_dates": wrong_dates, "group_readings": readings,
+        "evidence_not_in_text": unfound_evidence,
     }
+
+
+# --- the whole report -----------------------------------------------------------------------
+
+def analyse_gold(articles: Iterable[GoldArticle], gazetteer: Gazetteer, factions: Factions
+                 ) -> tuple[dict[str, list[Mention]], dict[str, list[Claim]]]:
+    """Mentions and claims of each gold article, as the pipeline reads it."""
+    mentions: dict[str, list[Mention]] = {}
+    claims: dict[str, list[Claim]] = defaultdict(list)
+    for article in articles:
+        mentions[article.article_id] = geocode_document(article.document, gazetteer)
+        claims[article.article_id] = extract_claims(article.document,
+                                                    mentions[article.article_id], factions)
+    return mentions, dict(claims)
 
 
 def evaluate(gold_path: Path, gazetteer: Gazetteer, factions: Factions | None = None
@@ -274,6 +406,85 @@ def evaluate(gold_path: Path, gazetteer: Gazetteer, factions: Factions | None = 
     """Full evaluation report for a gold file (JSON-serialisable)."""
     from geo.factions import load_factions
 
-    articles = load_gold(gold_path)
-    return {"gold": str(gold_path), "toponyms": score_toponyms(articles, gazetteer),
-            "claims": score_claims(articles, gazetteer, factions or load_factions())}
+    factions = factions or load_factions()
+    articles = load_gold(gold_path, factions=frozenset(f.code for f in factions))
+    mentions, claims = analyse_gold(articles, gazetteer, factions)
+    return {"gold": str(gold_path), "toponyms": score_toponyms(articles, gazetteer, mentions),
+            "claims": score_claims(articles, claims, gazetteer)}
+
+
+
+# --- the report as text ---------------------------------------------------------------------
+
+def _figure(value: float | None, part: int | None = None, whole: int | None = None) -> str:
+    text = "-" if value is None else f"{value:.2f}"
+    return text if part is None else f"{text} ({part}/{whole})"
+
+
+def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """The headline figures of one report, as (label, value) rows."""
+    t, c = report["toponyms"], report["claims"]
+    rows = [
+        ("articles", str(t["articles"])),
+        ("toponym recall @5 km", _figure(t["recall_5km"], t["correct_5km"], t["gold"])),
+        ("toponym found (any place)", _figure(t["recall"], t["found"], t["gold"])),
+        ("toponym precision", _figure(t["precision"], t["true_positive"], t["predicted"])),
+        ("accuracy @5 km of found", _figure(t["accuracy_5km"])),
+        ("claim precision", _figure(c["precision"], c["correct"], c["extracted"])),
+        ("claim recall", _figure(c["recall"], c["found"], c["gold"])),
+    ]
+    for name, figures in c["by_class"].items():
+        rows.append((f"  {name} P / R",
+                     f"{_figure(figures['precision'])} / {_figure(figures['recall'])} "
+                     f"({figures['found']}/{figures['gold']})"))
+    rows += [
+        ("date exact (found claims)", _figure(c["date_exact"])),
+        ("negated gold found", f"{c['negated']['found']}/{c['negated']['gold']}"),
+        ("hedging agreement", _figure(c["hedged"]["agreement"])),
+        ("near-place found", f"{c['near_place']['found']}/{c['near_place']['gold']}"),
+        ("group claims found", f"{c['group']['found']}/{c['group']['gold']}"),
+        ("TRAP HITS", str(c["trap_hits"])),
+    ]
+    return rows
+
+
+def format_report(reports: list[dict[str, Any]], *, lists: bool = True) -> str:
+    """Reports side by side, then (``lists``) each one's misses, false positives, trap hits
+    and wrong dates with their sentences."""
+    from geo.ingest import clean_text
+
+    names = [Path(r["gold"]).stem for r in reports]
+    columns = [summary_rows(r) for r in reports]
+    label_width = max(len(label) for label, _ in columns[0])
+    widths = [max(len(name), *(len(v) for _, v in column)) for name, column in
+              zip(names, columns, strict=True)]
+    header = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+    lines = [(" " * label_width + "  " + header).rstrip()]
+    for row, (label, _) in enumerate(columns[0]):
+        values = [column[row][1].ljust(w) for column, w in zip(columns, widths, strict=True)]
+        lines.append((label.ljust(label_width) + "  " + "  ".join(values)).rstrip())
+    if not lists:
+        return "\n".join(lines) + "\n"
+
+    def claim_text(item: dict[str, Any]) -> str:
+        flags = " negated" if item.get("negated") else ""
+        return clean_text(f"{item['article']}: {item['place']} {item['controller']} "
+                          f"{item['action']}{flags} {item['date']} | {item['evidence']}")
+
+    for name, report in zip(names, reports, strict=True):
+        t, c = report["toponyms"], report["claims"]
+        lines.append(f"\n== {name}")
+        for label, items in (("toponym miss", t["misses"]), ("toponym wrong", t["wrong"]),
+                             ("toponym false positive", t["false_positives"]),
+                             ("comment leak", t["comment_leaks"])):
+            lines += [clean_text(f"  {label}: {item}") for item in items]
+        for label, key in (("TRAP", "traps"), ("claim miss", "misses"),
+                           ("claim false positive", "false_positives"),
+                           ("group reading", "group_readings")):
+            lines += [f"  {label}: {claim_text(item)}"
+                      + (f" [{item['trap']}]" if "trap" in item else "") for item in c[key]]
+        lines += [f"  wrong date: {claim_text(item)} -> {item['extracted_date']}"
+                  for item in c["wrong_dates"]]
+        lines += [clean_text(f"  gold evidence not in the text: {item}")
+                  for item in c["evidence_not_in_text"]]
+    return "\n".join(lines) + "\n"
