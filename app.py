@@ -1,7 +1,8 @@
 """frontline map: ``streamlit run app.py``. A thin shell over the ``geo`` package.
 
 The store (``FRONTLINE_DB``, default ``data/frontline.db``) is what the map shows; an empty
-store is first filled from ``FRONTLINE_CORPUS`` (default ``seeds``).
+store is first filled from ``FRONTLINE_CORPUS`` (default: ``seeds`` and the annotated corpus
+``corpus/syria/articles``; several folders separated by ``:``).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from geo.viewstate import (
 
 st.set_page_config(page_title="frontline", page_icon="🗺️", layout="wide")
 
-CORPUS = os.environ.get("FRONTLINE_CORPUS", "seeds")
+CORPUS = settings.corpus_folders()
 DB = str(default_path())
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl"]
 PANELS = ["Changed hands", "Claims", "Corridors", "Control history", "Download"]  # under the map
@@ -156,11 +157,12 @@ def run_ingest(paths: list[Path], slot, defaults: dict[str, str] | None = None) 
 # remounted) whether or not this run ingests.
 slot = st.empty()
 if store_stamp(DB)[0] == 0:
-    if Path(CORPUS).is_dir():
-        run_ingest([Path(CORPUS)], slot)
-    else:
-        st.warning(f"`{CORPUS}`: no such folder to read articles from. Fix: set "
-                   "FRONTLINE_CORPUS to a folder of articles, or add articles in the sidebar.")
+    for missing in (folder for folder in CORPUS if not folder.is_dir()):
+        st.warning(f"`{missing}`: no such folder to read articles from. Fix: set "
+                   "FRONTLINE_CORPUS to folders of articles (separated by `:`), or add "
+                   "articles in the sidebar.")
+    if any(folder.is_dir() for folder in CORPUS):
+        run_ingest([folder for folder in CORPUS if folder.is_dir()], slot)
 stamp = store_stamp(DB)
 WAR = war(DB, stamp, overrides_stamp())
 theater = WAR.theater
@@ -201,8 +203,8 @@ with st.sidebar:
     st.caption(f"Store `{DB}`: {stamp[0]} articles, {stamp[2]} claims.")
 
 if not steps:
-    st.info(f"No dated claims yet. Add articles in the sidebar, or put some in `{CORPUS}` "
-            "and restart.")
+    st.info(f"No dated claims yet. Add articles in the sidebar, or put some in "
+            f"`{os.pathsep.join(map(str, CORPUS))}` and restart.")
     st.stop()
 
 

@@ -702,6 +702,31 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agreement(args: argparse.Namespace) -> int:
+    """``frontline agreement --gold FILE --second FILE``: how far two annotators agree."""
+    from geo.agreement import agreement
+    from geo.factions import load_factions
+    from geo.ingest import clean_text
+
+    codes = frozenset(f.code for f in load_factions())
+    report = agreement(args.gold, args.second, factions=codes)
+    if args.json:
+        print(json.dumps(report, indent=1, ensure_ascii=False))
+        return 0
+    t, c = report["toponyms"], report["claims"]
+    print(f"articles read by both   {report['articles']}")
+    print(f"toponym F1              {t['f1']}  ({t['both']} shared; {t['first']} first, "
+          f"{t['second']} second)")
+    print(f"  located alike         {t['located_alike']}")
+    print(f"claim F1                {c['f1']}  ({c['matched']} matched; {c['first']} first, "
+          f"{c['second']} second)")
+    for key in ("same_action", "same_date", "same_hedged", "same_near_place"):
+        print(f"  {key.replace('_', ' '):<21} {c[key]}")
+    for line in report["differences"]:
+        print(clean_text(f"  {line}"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``frontline`` command."""
     parser = argparse.ArgumentParser(
@@ -890,6 +915,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--summary", action="store_true",
                           help="only the figures, not the misses and false positives")
     evaluate.set_defaults(func=cmd_evaluate)
+
+    agree = sub.add_parser("agreement", help="how far two annotators of the same articles agree")
+    agree.add_argument("--gold", type=Path, required=True, action="append",
+                       help="the first reader's gold file(s)")
+    agree.add_argument("--second", type=Path, required=True,
+                       help="the second reader's gold file (a sample of the same articles)")
+    agree.add_argument("--json", action="store_true", help="print the full JSON report")
+    agree.set_defaults(func=cmd_agreement)
     return parser
 
 

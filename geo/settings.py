@@ -13,6 +13,9 @@ DATA_DIR : pathlib.Path
 OVERRIDES_CSV : pathlib.Path
     Analyst overrides, same columns as the theater ``places.csv``
     (env ``FRONTLINE_OVERRIDES``), default ``DATA_DIR / "overrides.csv"``.
+CORPUS : list of pathlib.Path
+    The folders the app reads into an empty store (env ``FRONTLINE_CORPUS``, several
+    separated by ``os.pathsep``), default `DEFAULT_CORPUS`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import os
 from pathlib import Path
 
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+DEFAULT_CORPUS = ("seeds", "corpus/syria/articles")
+"""The seed articles and the annotated corpus, relative to the working folder."""
 
 
 def _env_path(name: str, default: Path) -> Path:
@@ -53,3 +58,10 @@ def overrides_csv() -> Path:
 def geonames_dir() -> Path:
     """Directory where ``frontline gazetteer import`` keeps imported GeoNames dumps."""
     return data_dir() / "geonames"
+
+
+def corpus_folders() -> list[Path]:
+    """The folders of articles the app reads into an empty store, in order."""
+    value = os.environ.get("FRONTLINE_CORPUS")
+    names = value.split(os.pathsep) if value else DEFAULT_CORPUS
+    return [Path(name).expanduser() for name in names if name.strip()]

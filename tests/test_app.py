@@ -2,7 +2,7 @@
 
 AppTest runs ``app.py`` in this process, so environment variables set before ``.run()``
 apply. Every test gets its own data folder, hence its own store, which the app fills from
-``FRONTLINE_CORPUS`` (default ``seeds``) on its first run.
+``FRONTLINE_CORPUS`` (here the seed articles) on its first run.
 """
 
 from __future__ import annotations
@@ -31,12 +31,13 @@ def app_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_cache: Path) -> None:
-    """Run the app from the repository with a scratch cache and data folder (a new store)."""
+    """Run the app from the repository with a scratch cache and data folder (a new store),
+    filled from the seed articles."""
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("FRONTLINE_CACHE", str(app_cache))
     monkeypatch.setenv("FRONTLINE_DATA", str(tmp_path / "data"))
-    for name in ("FRONTLINE_CORPUS", "FRONTLINE_OVERRIDES", "FRONTLINE_THEATER",
-                 "FRONTLINE_DB"):
+    monkeypatch.setenv("FRONTLINE_CORPUS", "seeds")
+    for name in ("FRONTLINE_OVERRIDES", "FRONTLINE_THEATER", "FRONTLINE_DB"):
         monkeypatch.delenv(name, raising=False)
 
 
