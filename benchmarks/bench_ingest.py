@@ -14,6 +14,7 @@ Usage
     .venv/bin/python benchmarks/bench_ingest.py                  # 10,000 articles, seed 0
     .venv/bin/python benchmarks/bench_ingest.py --articles 20000 --seed 1
     .venv/bin/python benchmarks/bench_ingest.py --from-files     # the CLI path, from disk
+    .venv/bin/python benchmarks/bench_ingest.py --text corpus    # real-genre text, 5 KB articles
     .venv/bin/python benchmarks/bench_ingest.py --json           # one JSON line only
     .venv/bin/python benchmarks/bench_ingest.py --profile 25     # cProfile the first pass
 
@@ -25,7 +26,9 @@ Corpus
     seed gives the same article texts in both benchmarks. Each article also gets a
     publication date drawn from the seed articles' own dates (``seeds/manifest.csv``) by
     a second generator, ``random.Random(f"dates-{seed}")``, so that claims are dated
-    (relative dates, narrative dates, date errors) as in real use. Built before timing
+    (relative dates, narrative dates, date errors) as in real use. ``--text corpus``
+    recombines the annotated corpus instead (`bench_places.TEXTS`), 5 KB per article on
+    average, dated from the corpus manifest. Built before timing
     starts; the build time is reported on its own line.
 Default mode: documents in memory
     Each article is a `Document` from `geo.ingest.make_document` (meta ``title``,
@@ -87,8 +90,9 @@ from bench_places import (
     MAX_SENTENCES,
     MIN_SENTENCES,
     PARAGRAPH_SENTENCES,
-    SEEDS,
+    TEXTS,
     seed_sentences,
+    sentences_per_article,
 )
 from common import current_rss_mb, peak_rss_mb, profiled
 
@@ -115,8 +119,8 @@ class Article:
     document: Document
 
 
-def seed_dates(folder: Path = SEEDS) -> list[str]:
-    """Distinct publication dates of the seed articles, oldest first (ISO strings).
+def seed_dates(folder: Path = TEXTS["seeds"]) -> list[str]:
+    """Distinct publication dates of the articles in ``folder``, oldest first (ISO strings).
 
     Raises
     ------
@@ -131,7 +135,8 @@ def seed_dates(folder: Path = SEEDS) -> list[str]:
     return dates
 
 
-def synthetic_articles(sentences: list[str], dates: list[str], articles: int, seed: int
+def synthetic_articles(sentences: list[str], dates: list[str], articles: int, seed: int,
+                       sizes: tuple[int, int] = (MIN_SENTENCES, MAX_SENTENCES)
                        ) -> Iterator[Article]:
     """``articles`` articles recombined from ``sentences``, each dated from ``dates``.
 
@@ -148,7 +153,7 @@ def synthetic_articles(sentences: list[str], dates: list[str], articles: int, se
     made = rejected = 0
     while made < articles:
         title = rng.choice(sentences)
-        picked = rng.choices(sentences, k=rng.randint(MIN_SENTENCES, MAX_SENTENCES))
+        picked = rng.choices(sentences, k=rng.randint(*sizes))
         paragraphs = [" ".join(picked[i:i + PARAGRAPH_SENTENCES])
                       for i in range(0, len(picked), PARAGRAPH_SENTENCES)]
         text = "\n\n".join([title, *paragraphs]) + "\n"
@@ -360,8 +365,8 @@ def _r(value: object, digits: int = 3) -> object:
 
 
 def benchmark(articles: int, seed: int, *, from_files: bool = False,
-              full_reingest: bool = False, tmpdir: str | None = None, profile: int = 0
-              ) -> dict[str, object]:
+              full_reingest: bool = False, tmpdir: str | None = None, profile: int = 0,
+              text: str = "seeds") -> dict[str, object]:
     """Run the whole benchmark and return its figures (see the module docstring)."""
     rss_start = peak_rss_mb()
     start = time.perf_counter()
@@ -370,9 +375,10 @@ def benchmark(articles: int, seed: int, *, from_files: bool = False,
     load_s = time.perf_counter() - start
 
     start = time.perf_counter()
-    sentences = seed_sentences()
-    dates = seed_dates()
-    corpus = synthetic_articles(sentences, dates, articles, seed)
+    sentences = seed_sentences(TEXTS[text])
+    dates = seed_dates(TEXTS[text])
+    corpus = synthetic_articles(sentences, dates, articles, seed,
+                                sentences_per_article(sentences, text))
     with tempfile.TemporaryDirectory(prefix="frontline-bench-ingest-", dir=tmpdir) as tmp:
         folder = Path(tmp)
         files_mb = None
@@ -418,8 +424,10 @@ def benchmark(articles: int, seed: int, *, from_files: bool = False,
         "mode": "files" if from_files else "memory",
         "articles": articles,
         "seed": seed,
+        "text": text,
         "seed_sentences": len(sentences),
         "seed_dates": dates,
+        "mean_article_kb": body_bytes / articles / 1e3,
         "gazetteer_places": len(gazetteer),
         "factions": len(factions.by_code),
         "load_s": load_s,
@@ -491,8 +499,9 @@ def table(result: dict[str, object]) -> str:
         ("mode", "files: geo.pipeline.ingest on .txt files + manifest.csv" if files else
                  "memory: Document objects, analyse + Store.add"),
         ("articles", f"{result['articles']:,} (seed {result['seed']}, "
-                     f"{result['seed_sentences']} seed sentences, dates from "
-                     f"{len(result['seed_dates'])} seed dates)"),
+                     f"{result['seed_sentences']} sentences of the {result['text']}, "
+                     f"{result['mean_article_kb']:.1f} KB on average, dates from "
+                     f"{len(result['seed_dates'])} of its dates)"),
         ("gazetteer + factions", f"{result['gazetteer_places']:,} places, "
                                  f"{result['factions']} factions, loaded in "
                                  f"{result['load_s']:.3f} s"),
@@ -565,13 +574,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="cProfile the first pass and print its top N functions to "
                              "stderr (slows the pass down)")
+    parser.add_argument("--text", choices=sorted(TEXTS), default="seeds",
+                        help="recombine the sentences of the seed articles (default) or of "
+                             "the annotated corpus (articles of 5 KB on average)")
     parser.add_argument("--json", action="store_true", help="print only the JSON summary")
     args = parser.parse_args(argv)
     if args.articles < 1:
         parser.error("--articles must be at least 1")
     result = benchmark(args.articles, args.seed, from_files=args.from_files,
                        full_reingest=args.full_reingest, tmpdir=args.tmpdir,
-                       profile=args.profile)
+                       profile=args.profile, text=args.text)
     if not args.json:
         print(table(result))
     print(json.dumps(result, separators=(",", ":")))

@@ -10,6 +10,7 @@ Usage
 
     .venv/bin/python benchmarks/bench_places.py                  # 10,000 articles, seed 0
     .venv/bin/python benchmarks/bench_places.py --articles 20000 --seed 1
+    .venv/bin/python benchmarks/bench_places.py --text corpus    # real-genre text, 5 KB articles
     .venv/bin/python benchmarks/bench_places.py --json           # one JSON line only
 
 Method
@@ -25,6 +26,9 @@ Corpus
     sentences, and turned into a `Document` with `geo.ingest.make_document` (a draw it
     rejects is replaced by the next one). The corpus is built in memory before timing
     starts; its build time is reported on its own line and is not part of the throughput.
+    ``--text corpus`` draws from the annotated corpus instead (``corpus/syria/articles``:
+    84 page openings from 30-odd outlets, so a far larger vocabulary and real furniture),
+    with as many sentences per article as make 5 KB on average.
 Gazetteer
     *Cold* is `geo.gazetteer.load_gazetteer` in a child Python process with
     ``FRONTLINE_CACHE`` pointed at a fresh temporary folder, so the GeoNames cities500
@@ -76,11 +80,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 MIN_SENTENCES = 8
 MAX_SENTENCES = 20
+CORPUS = ROOT / "corpus" / "syria" / "articles"
+TEXTS = {"seeds": SEEDS, "corpus": CORPUS}
+"""Where the sentences come from (``--text``): the seed articles, or the annotated corpus."""
+CORPUS_ARTICLE_BYTES = 5_000
+"""Mean size of an article recombined from the corpus (real reports run 2-10 KB)."""
 PARAGRAPH_SENTENCES = 3
 
 
 def seed_sentences(folder: Path = SEEDS) -> list[str]:
-    """Every non-empty sentence of every seed article body, in file order.
+    """Every non-empty sentence of every article body in ``folder``, in file order.
 
     Raises
     ------
@@ -100,12 +109,25 @@ def seed_sentences(folder: Path = SEEDS) -> list[str]:
     return sentences
 
 
-def synthetic_corpus(sentences: list[str], articles: int, seed: int) -> list[Document]:
+def sentences_per_article(sentences: list[str], text: str) -> tuple[int, int]:
+    """Fewest and most sentences drawn per article: 8-20 for the seeds; for the corpus, a
+    range around the count that makes `CORPUS_ARTICLE_BYTES` on average."""
+    if text == "seeds":
+        return MIN_SENTENCES, MAX_SENTENCES
+    mean = sum(len(s.encode("utf-8")) + 1 for s in sentences) / len(sentences)
+    middle = max(2, round(CORPUS_ARTICLE_BYTES / mean))
+    return middle // 2, middle + middle // 2
+
+
+def synthetic_corpus(sentences: list[str], articles: int, seed: int,
+                     sizes: tuple[int, int] = (MIN_SENTENCES, MAX_SENTENCES)
+                     ) -> list[Document]:
     """``articles`` documents recombined from ``sentences`` (deterministic for a seed).
 
-    Each is a title sentence, a blank line, then 8–20 sampled sentences in paragraphs of
-    up to `PARAGRAPH_SENTENCES`. A draw that `make_document` rejects (no article text left
-    once comments are split off) is replaced by the next draw.
+    Each is a title sentence, a blank line, then ``sizes`` (8–20 by default) sampled
+    sentences in paragraphs of up to `PARAGRAPH_SENTENCES`. A draw that `make_document`
+    rejects (no article text left once comments are split off) is replaced by the next
+    draw.
 
     Raises
     ------
@@ -117,7 +139,7 @@ def synthetic_corpus(sentences: list[str], articles: int, seed: int) -> list[Doc
     rejected = 0
     while len(documents) < articles:
         title = rng.choice(sentences)
-        picked = rng.choices(sentences, k=rng.randint(MIN_SENTENCES, MAX_SENTENCES))
+        picked = rng.choices(sentences, k=rng.randint(*sizes))
         paragraphs = [" ".join(picked[i:i + PARAGRAPH_SENTENCES])
                       for i in range(0, len(picked), PARAGRAPH_SENTENCES)]
         text = "\n\n".join([title, *paragraphs]) + "\n"
@@ -223,14 +245,15 @@ def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def benchmark(articles: int, seed: int) -> dict[str, object]:
+def benchmark(articles: int, seed: int, text: str = "seeds") -> dict[str, object]:
     """Run the whole benchmark and return its figures (see the module docstring)."""
     rss_start = peak_rss_mb()
     gazetteer, loads = timed_loads()
 
     start = time.perf_counter()
-    sentences = seed_sentences()
-    documents = synthetic_corpus(sentences, articles, seed)
+    sentences = seed_sentences(TEXTS[text])
+    documents = synthetic_corpus(sentences, articles, seed,
+                                 sentences_per_article(sentences, text))
     build = time.perf_counter() - start
     body_bytes = sum(len(d.body.encode("utf-8")) for d in documents)
 
@@ -249,7 +272,10 @@ def benchmark(articles: int, seed: int) -> dict[str, object]:
         "processes": 1,
         "articles": articles,
         "seed": seed,
+        "text": text,
         "seed_sentences": len(sentences),
+        "mean_article_kb": round(sum(len(d.body.encode("utf-8")) for d in documents)
+                                 / len(documents) / 1e3, 2),
         "corpus_build_s": round(build, 3),
         "body_mb": round(body_bytes / 1e6, 3),
         "articles_with_comments_split_off": sum(1 for d in documents if d.comments),
@@ -288,7 +314,8 @@ def table(result: dict[str, object]) -> str:
         ("CPU cores", f"{result['cpu_count']} (usable {result['usable_cpus']}), "
                       f"benchmark uses {result['processes']} process"),
         ("articles", f"{result['articles']:,} (seed {result['seed']}, "
-                     f"{result['seed_sentences']} seed sentences)"),
+                     f"{result['seed_sentences']} sentences of the {result['text']}, "
+                     f"{result['mean_article_kb']:.1f} KB on average)"),
         ("corpus build", f"{result['corpus_build_s']:.3f} s (not in throughput)"),
         ("body text", f"{result['body_mb']:.3f} MB UTF-8 "
                       f"({result['articles_with_comments_split_off']} articles lost text "
@@ -323,11 +350,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=10_000,
                         help="synthetic articles to build and geocode (default 10000)")
     parser.add_argument("--seed", type=int, default=0, help="RNG seed (default 0)")
+    parser.add_argument("--text", choices=sorted(TEXTS), default="seeds",
+                        help="recombine the sentences of the seed articles (default) or of "
+                             "the annotated corpus (articles of 5 KB on average)")
     parser.add_argument("--json", action="store_true", help="print only the JSON summary")
     args = parser.parse_args(argv)
     if args.articles < 1:
         parser.error("--articles must be at least 1")
-    result = benchmark(args.articles, args.seed)
+    result = benchmark(args.articles, args.seed, args.text)
     if not args.json:
         print(table(result))
     print(json.dumps(result, separators=(",", ":")))
