@@ -10,7 +10,9 @@ article's. `split_comments` keeps the article and sets the rest aside:
   is dropped wherever it stands;
 - an unmarked comment thread is recognised by its shape: short commenter-name lines, each
   followed by a paragraph, running to the end of the page, with a name that comes back
-  (people answer each other) or at least `MIN_THREAD_NAMES` names.
+  (people answer each other) or at least `MIN_THREAD_NAMES` names. Comments follow an
+  article: a thread starts after the page's first line of prose, so share buttons, tags
+  and a date line above the article ("Tweet", "Share", "Send") are never a thread.
 
 The marker lists are data (``geo/data/boilerplate.toml``).
 """
@@ -29,6 +31,8 @@ MIN_THREAD_NAMES = 5
 
 _NAME_LINE = re.compile(r"^(?:[•·*-]\s*)?[^\W\d_][\w’'.()-]*(?:\s+[\w’'.()-]+){0,3}$")
 _SENTENCE_END = re.compile(r"[.!?:;,\"”’)…]$")
+PROSE_WORDS = 10
+"""Words a line ending like a sentence needs to count as prose (the article has begun)."""
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,17 @@ def _is_name_line(line: str) -> bool:
     )
 
 
+def _is_prose(line: str) -> bool:
+    text = line.strip()
+    return len(text.split()) >= PROSE_WORDS and bool(_SENTENCE_END.search(text))
+
+
 def _thread_start(lines: list[str]) -> int | None:
     """Index of the first commenter-name line of a thread that runs to the end, if any."""
+    article = next((i for i, line in enumerate(lines) if _is_prose(line)), -1)
     candidates = [
         i for i, line in enumerate(lines)
-        if _is_name_line(line) and i + 1 < len(lines)
+        if i > article and _is_name_line(line) and i + 1 < len(lines)
         and any(s.strip() for s in lines[i + 1 : i + 3])
     ]
     if len(candidates) < 3 or len(lines) - candidates[-1] > 40:

@@ -62,6 +62,28 @@ def test_an_article_with_short_headings_is_not_mistaken_for_comments() -> None:
     assert "Ankara condemned the advance." in split.body
 
 
+def test_share_buttons_above_the_article_are_not_a_comment_thread() -> None:
+    from geo.comments import split_comments
+
+    text = ("Rebels clash with Kurdish fighters\n\nTweet\nShare\nLink\nShare\nSend\nSend\n"
+            "Damascus, Dec 12 : Rebels clashed with Kurdish fighters near the town of Ayn Issa "
+            "on Friday, a monitor said.\n\nThe clashes went on overnight.\n")
+    split = split_comments(text)
+    assert split.comments == ""
+    assert "clashed with Kurdish fighters near the town of Ayn Issa" in split.body
+
+
+def test_a_thread_after_an_article_under_a_date_line_is_still_comments() -> None:
+    from geo.comments import split_comments
+
+    text = (" date 2020-02-23 Syrian Army\n\nMilitants attacked the defences of the army near "
+            "the town of Tal Tamr on Saturday, without success.\n\nFairsFair\nGood news for "
+            "the army.\n\nhuman\nTime to repel them.\n\nFairsFair\nAgreed, and soon.\n")
+    split = split_comments(text)
+    assert "near the town of Tal Tamr" in split.body
+    assert split.comments.startswith("FairsFair") and "Time to repel" not in split.body
+
+
 def test_document_id_is_a_content_hash(tmp_path: Path, seed_documents) -> None:
     copy = tmp_path / "renamed.txt"
     shutil.copy(SEEDS / "001_057fba380bfd3fe5.txt", copy)
