@@ -1,4 +1,5 @@
-# frontline: `make run` opens the map of the seed articles, `make test` runs every check.
+# frontline: `make run` opens the map of the seed articles and the corpus, `make test` runs
+# every check.
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -15,10 +16,12 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-# Ingest the seed articles into the store and the place layers, then serve the map.
+# Ingest the seed articles and the annotated corpus into the store, list the names no
+# gazetteer knows, then serve the map.
+CORPUS := seeds corpus/syria/articles
 run: $(VENV)/.installed
-	$(BIN)/frontline ingest seeds
-	$(BIN)/frontline places seeds --unresolved
+	$(BIN)/frontline ingest $(CORPUS)
+	$(BIN)/frontline places $(CORPUS) --unresolved
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 

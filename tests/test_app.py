@@ -262,3 +262,27 @@ def test_missing_corpus_folder_is_reported(
     app = run_app()
     assert any(str(missing) in w.value and "FRONTLINE_CORPUS" in w.value for w in app.warning)
     assert any("No dated claims yet" in i.value for i in app.info)
+
+
+def test_a_new_user_sees_the_seeds_and_the_corpus(
+        app_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # FRONTLINE_CORPUS unset: the default is the seed articles and corpus/syria/articles.
+    monkeypatch.delenv("FRONTLINE_CORPUS")
+    manifests = [REPO / "seeds" / "manifest.csv", REPO / "corpus" / "syria" / "articles" /
+                 "manifest.csv"]
+    articles = sum(len(m.read_text(encoding="utf-8").strip().splitlines()) - 1
+                   for m in manifests)
+    app = run_app()
+    assert any(f": {articles} articles," in c.value for c in app.caption), \
+        [c.value for c in app.caption]
+    assert not app.error, [e.value for e in app.error]
+    assert len(factions_shown(app)) >= 2
+
+
+def test_several_corpus_folders_are_read_and_a_missing_one_named(
+        app_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    missing = tmp_path / "not-here"
+    monkeypatch.setenv("FRONTLINE_CORPUS", f"seeds:{missing}")
+    app = run_app()
+    assert any(str(missing) in w.value for w in app.warning)
+    assert any(": 5 articles," in c.value for c in app.caption)

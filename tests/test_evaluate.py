@@ -270,3 +270,26 @@ def test_a_malformed_claim_is_refused_with_the_fix(tmp_path: Path, field: str, v
     claim[field] = value
     with pytest.raises(InputError, match=message):
         load_gold(_gold_file(tmp_path, NLF, [claim]), factions=frozenset({"GOV"}))
+
+
+def test_the_readme_evaluation_table_shows_todays_figures(gazetteer) -> None:
+    """The seeds / dev / test table of the README is what `frontline evaluate` gives now."""
+    from conftest import REPO
+
+    from geo.evaluate import summary_rows
+
+    corpus = REPO / "corpus" / "syria"
+    reports = [evaluate(path, gazetteer) for path in
+               (GOLD, corpus / "gold_dev.json", corpus / "gold_test.json")]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Figures today"):readme.index("### The rules of the score")]
+    rows = {cells[0]: cells[1:] for cells in (
+        [c.strip().strip("*") for c in line.strip("|").split("|")]
+        for line in table.splitlines() if line.startswith("| "))}
+    wanted = {"toponym recall @5 km": "toponym recall @5 km",
+              "toponym precision": "toponym precision", "claim precision": "claim precision",
+              "claim recall": "claim recall", "TRAP HITS": "trap hits",
+              "date exact (found claims)": "event date exact (among found claims)"}
+    for label, readme_label in wanted.items():
+        computed = [dict(summary_rows(report))[label] for report in reports]
+        assert rows[readme_label] == computed, (readme_label, computed)
