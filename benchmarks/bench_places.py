@@ -27,7 +27,7 @@ Corpus
     rejects is replaced by the next one). The corpus is built in memory before timing
     starts; its build time is reported on its own line and is not part of the throughput.
     ``--text corpus`` draws from the annotated corpus instead (``corpus/syria/articles``:
-    84 page openings from 30-odd outlets, so a far larger vocabulary and real furniture),
+    84 page openings from 44 outlets, so a far larger vocabulary and real furniture),
     with as many sentences per article as make 5 KB on average.
 Gazetteer
     *Cold* is `geo.gazetteer.load_gazetteer` in a child Python process with
