@@ -157,12 +157,13 @@ def run_ingest(paths: list[Path], slot, defaults: dict[str, str] | None = None) 
 # remounted) whether or not this run ingests.
 slot = st.empty()
 if store_stamp(DB)[0] == 0:
-    for missing in (folder for folder in CORPUS if not folder.is_dir()):
+    folders = [folder for folder in CORPUS if folder.is_dir()]
+    for missing in (folder for folder in CORPUS if folder not in folders):
         st.warning(f"`{missing}`: no such folder to read articles from. Fix: set "
                    "FRONTLINE_CORPUS to folders of articles (separated by `:`), or add "
                    "articles in the sidebar.")
-    if any(folder.is_dir() for folder in CORPUS):
-        run_ingest([folder for folder in CORPUS if folder.is_dir()], slot)
+    if folders:
+        run_ingest(folders, slot)
 stamp = store_stamp(DB)
 WAR = war(DB, stamp, overrides_stamp())
 theater = WAR.theater
