@@ -7,10 +7,10 @@ Toponyms, per article:
   "Aleppo", count);
 - the place a surface was resolved to is the most frequent place among those mentions;
 - *location*: a gold point is correct within 5 km (and 161 km) of the resolved point; a
-  gold governorate is correct when resolved to that governorate's area; a gold highway when
-  resolved to that corridor; a gold place without sourced coordinates is correct only when
-  left unresolved (never presented as exact); *recall@5 km* is the share of gold toponyms
-  found and correct within 5 km;
+  gold governorate (or district) is correct when resolved to that governorate's (district's)
+  area; a gold highway when resolved to that corridor; a gold place without sourced
+  coordinates is correct only when left unresolved (never presented as exact);
+  *recall@5 km* is the share of gold toponyms found and correct within 5 km;
 - *precision*: among the distinct surfaces the pipeline reports, the share that overlap a
   gold surface;
 - a *comment leak* is a place of the article's ``comment_only_places`` reported for it.
@@ -76,6 +76,14 @@ def located(toponym: GoldToponym, place_id: str | None, gazetteer: Gazetteer, km
         place = gazetteer[place_id]
         canonical = toponym.canonical.replace(" Governorate", "")
         return place.kind == "governorate" and name_key(place.admin1) == name_key(canonical)
+    if toponym.kind == "district":
+        if not resolved:
+            return False
+        place = gazetteer[place_id]
+        canonical = toponym.canonical.removesuffix(" district").removesuffix(" District")
+        return place.kind == "district" and any(
+            same_name(canonical, n) for n in (place.name.removesuffix(" district"), place.admin2,
+                                              *place.alt_names))
     if toponym.kind == "highway":
         return resolved and gazetteer[place_id].name == toponym.canonical
     return place_id is None
@@ -167,7 +175,7 @@ class _ClaimJudge:
             return False
         return any(located(t, claim.place_id, self.gazetteer, PLACE_KM)
                    for t in self.article.aliases(place)
-                   if t.lat is not None or t.kind in ("governorate", "highway"))
+                   if t.lat is not None or t.kind in ("governorate", "district", "highway"))
 
     def same_sides(self, gold: GoldClaim, claim: Claim) -> bool:
         """Same controller (accept lists and joint holders honoured; any for an unnamed one)."""

@@ -38,11 +38,13 @@ _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”«»|/\n…]")
 _LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|near|from|to|at|into|towards?|around|outside|of|between|and|via|"
     r"reach(?:ed)?|enter(?:ed)?|captured?|took|seized?|liberated?|struck|hit|shelled|"
-    r"attacked|bombarded|stormed|besieged)\s+)$",
+    r"attacked|bombarded|stormed|besieged)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
 _PLACE_NOUN_AFTER = re.compile(
-    r"^\s+(?:village|town|city|area|countryside|district|region|suburbs?|outskirts)\b",
+    r"^\s+(?:village|town|city|area|countryside|district|region|suburbs?|outskirts|"
+    r"(?:observation\s+|military\s+)?(?:post|point|base)|checkpoint|crossing|airport|"
+    r"front|axis|silos?|dam|camp|hills?|junction)\b",
     re.IGNORECASE,
 )
 _UPPER = "A-Z\u00c0-\u00de\u0100-\u017f\u1e00-\u1eff\u0600-\u06ff"
@@ -67,6 +69,9 @@ _CUE_KIND = {"village": "village", "villages": "village", "town": "town", "towns
              "dam": "dam", "airbase": "airbase", "air base": "airbase", "airport": "airbase",
              "crossing": "crossing"}
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|,?\s+and\s+")
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|&)\s*(?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?")
+BIG_FOREIGN_CITY = 1_000_000
+"""A non-curated name of a city abroad this big is never matched (Ankara, Moscow)."""
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -162,38 +167,72 @@ def _is_acronym(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
-def _neighbour_capitalised(text: str, tokens: list[Token], first: int, last: int) -> bool:
-    before = tokens[first - 1] if first > 0 else None
-    after = tokens[last + 1] if last + 1 < len(tokens) else None
-    sentence_start = before is None or bool(
-        re.search(r"[.!?\n]", text[before.end:tokens[first].start]))
-    if before and not sentence_start and not before.article and _capitalised(before.text) \
-            and not _BREAK.search(text, before.end, tokens[first].start):
-        return True
-    return bool(after and not after.article and _capitalised(after.text)
-                and not _BREAK.search(text, tokens[last].end, after.start))
+def _neighbour_capitalised(text: str, tokens: list[Token], first: int, last: int,
+                           gazetteer: Gazetteer) -> bool:
+    """A capitalised word joins the name on either side: it is part of a longer proper name
+    ("Qasim Soleimani", "Bashar al-Assad", "General Ismet Sheikh Hasan"). Article words are
+    looked through; a sentence start, punctuation, a weekday or month ("Sunday") break it."""
+    def joined(a: int, b: int) -> bool:
+        return not _BREAK.search(text, tokens[a].end, tokens[b].start)
+
+    before = first - 1
+    while before >= 0 and tokens[before].article and joined(before, before + 1):
+        before -= 1
+    if before >= 0 and joined(before, before + 1) and not tokens[before].article \
+            and _capitalised(tokens[before].text) and tokens[before].key not in stop_keys():
+        gap = text[tokens[before].end:tokens[before + 1].start]
+        if not re.search(r"[.!?\n]", gap):
+            return True
+    after = last + 1
+    while after < len(tokens) and tokens[after].article and joined(after - 1, after):
+        after += 1
+    return after < len(tokens) and joined(after - 1, after) and not tokens[after].article \
+        and _capitalised(tokens[after].text) and tokens[after].key not in stop_keys()
 
 
-def _accept(text: str, tokens: list[Token], first: int, last: int, key: str,
-            gazetteer: Gazetteer) -> bool:
+def _has_context(text: str, tokens: list[Token], first: int, last: int) -> bool:
+    """A locative word before the name ("in", "near", "captured") or a place noun after it."""
+    start, end = tokens[first].start, tokens[last].end
+    before = text[max(0, start - 40):start]
+    if before.endswith(("al-", "el-", "Al-", "El-")):
+        before = before[:-3]
+    return bool(_LOCATIVE_BEFORE.search(before) or _PLACE_NOUN_AFTER.match(text[end:end + 30]))
+
+
+def _decide(text: str, tokens: list[Token], first: int, last: int, key: str,
+            gazetteer: Gazetteer) -> str:
+    """``"yes"``, ``"no"`` or ``"context"`` (a place only with place context) for a match."""
     head = tokens[first].text
     if not _capitalised(head):
-        return False
+        return "no"
     places = gazetteer.candidates(key)
     curated = any(p.source in CURATED for p in places)
     if curated and key not in gazetteer.needs_context:
-        return True
+        return "yes"
     if _is_acronym(head) and not curated:
-        return False
-    if first == last or key in gazetteer.needs_context:
-        if _neighbour_capitalised(text, tokens, first, last):
-            return False
-        start, end = tokens[first].start, tokens[last].end
-        before = text[max(0, start - 40):start]
-        if before.endswith(("al-", "el-", "Al-", "El-")):
-            before = before[:-3]
-        return bool(_LOCATIVE_BEFORE.search(before) or _PLACE_NOUN_AFTER.match(text[end:end + 30]))
-    return True
+        return "no"
+    if not curated and gazetteer.foreign.get(key, 0) >= BIG_FOREIGN_CITY:
+        return "no"  # "Ankara": a capital abroad before it is a village at home
+    if not curated and _neighbour_capitalised(text, tokens, first, last, gazetteer):
+        return "no"
+    words = key.split()
+    if first == last or key in gazetteer.needs_context or key in gazetteer.foreign \
+            or (not curated and all(w in gazetteer.persons for w in words)):
+        return "context"
+    return "yes"
+
+
+def _list_groups(text: str, found: list[tuple[int, int, str]], tokens: list[Token]
+                 ) -> list[list[int]]:
+    """Runs of matches that stand in one list ("A, B and C")."""
+    groups: list[list[int]] = []
+    for i in range(len(found)):
+        if groups and _LIST_GAP.fullmatch(text[tokens[found[groups[-1][-1]][1]].end:
+                                               tokens[found[i][0]].start]):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
 
 
 def _gazetteer_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Span]:
@@ -208,12 +247,31 @@ def _gazetteer_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> li
             continue
         found.append((first, keyed[rank[first] + key.count(" ")], key))
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-    spans: list[Span] = []
+    chosen: list[tuple[int, int, str]] = []
+    decisions: list[str] = []
     taken_until = -1
     for first, last, key in found:
-        if first <= taken_until or not _accept(text, tokens, first, last, key, gazetteer):
+        if first <= taken_until:
+            continue
+        decision = _decide(text, tokens, first, last, key, gazetteer)
+        if decision == "no":
             continue
         taken_until = last
+        chosen.append((first, last, key))
+        decisions.append(decision)
+    # A name that needs place context has it when a member of its list has it: "captured
+    # Joubas, Mardikh and Ma'ardibseh" places all three.
+    keep = [False] * len(chosen)
+    for group in _list_groups(text, chosen, tokens):
+        placed = any(decisions[i] == "yes" or _has_context(text, tokens, *chosen[i][:2])
+                     for i in group) if len(group) > 1 else (
+            decisions[group[0]] == "yes" or _has_context(text, tokens, *chosen[group[0]][:2]))
+        for i in group:
+            keep[i] = placed or decisions[i] == "yes"
+    spans: list[Span] = []
+    for (first, last, key), kept in zip(chosen, keep, strict=True):
+        if not kept:
+            continue
         start = tokens[first].start
         if first > 0 and tokens[first - 1].article and text[tokens[first - 1].end:start] in "-‑ ":
             start = tokens[first - 1].start
@@ -239,12 +297,15 @@ def _cue_names(text: str) -> Iterator[tuple[int, int, str, str, str]]:
                 yield start, end, text[start:end], cue, kind or _CUE_KIND.get(cue, "")
 
 
-def _plausible_unknown(name: str) -> bool:
+def _plausible_unknown(name: str, *, listed: bool = False) -> bool:
+    """A capitalised name of three letters or more, not an acronym; not a common word
+    unless a cue names it outright ("the villages of Hass, ...": ``listed``)."""
     words = [t for t in tokenize(name) if not t.article]
     if not words or not _capitalised(words[0].text) or _is_acronym(words[0].text):
         return False
     head = name_key(words[0].text)
-    return head not in stop_keys() and head not in ARTICLES and len(words[0].text) >= 3
+    return (listed or head not in stop_keys()) and head not in ARTICLES \
+        and len(words[0].text) >= 3
 
 
 def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
@@ -268,8 +329,11 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
             continue
         if _first_overlap(extra, extra_ends, start, end) is not None:
             continue
-        if not _plausible_unknown(name.split()[0] if kind == "facility" else name):
+        if not _plausible_unknown(name.split()[0] if kind == "facility" else name,
+                                  listed=cue in ("villages", "towns")):
             continue
+        if name_key(name) in gazetteer.foreign:
+            continue  # "the Black Sea resort town of Sochi": a town, not of the theater
         at = bisect_right(extra_ends, start)
         extra.insert(at, Span(start=start, end=end, surface=name, key=name_key(name), cue=cue,
                               kind_hint=kind))

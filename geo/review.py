@@ -29,7 +29,8 @@ from geo.theater import Theater
 
 OVERRIDE_COLUMNS = (*PLACES_COLUMNS, "added_by", "added_at", "note")
 """The overrides CSV: the columns of ``places.csv`` plus who added the row, when and why."""
-POINT_KINDS = tuple(k for k in PlaceKind.__args__ if k not in ("governorate", "corridor"))
+POINT_KINDS = tuple(k for k in PlaceKind.__args__
+                    if k not in ("governorate", "district", "corridor"))
 BOUNDARY_SLACK_KM = 10.0
 """A placed point may lie this far outside the theater outline (border crossings)."""
 

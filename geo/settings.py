@@ -55,6 +55,11 @@ def overrides_csv() -> Path:
     return _env_path("FRONTLINE_OVERRIDES", data_dir() / "overrides.csv")
 
 
+def wof_dir() -> Path:
+    """Directory where ``frontline gazetteer import`` keeps imported Who's On First data."""
+    return data_dir() / "wof"
+
+
 def geonames_dir() -> Path:
     """Directory where ``frontline gazetteer import`` keeps imported GeoNames dumps."""
     return data_dir() / "geonames"
