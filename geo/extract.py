@@ -30,6 +30,7 @@ from geo.models import Span
 from geo.names import ARTICLES, Token, name_key, tokenize
 
 CURATED = frozenset({"theater", "admin1", "corridor", "override"})
+FACILITY_KINDS = frozenset({"facility", "dam", "airbase", "crossing"})
 MAX_EVIDENCE_CHARS = 600
 """Evidence longer than this is cut around the name: a page without full stops is one
 "sentence", and each of its mentions would otherwise store all of it."""
@@ -316,15 +317,22 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
     name adds its cue and kind hint ("the town of Ain Issa" -> town).
     """
     tokens = tokenize(text)
-    spans = _gazetteer_spans(text, tokens, gazetteer)
+    spans = _roads_by_their_ends(text, _gazetteer_spans(text, tokens, gazetteer), gazetteer)
     span_ends = [s.end for s in spans]
     extra: list[Span] = []  # in text order, like ``spans``; neither list overlaps itself
     extra_ends: list[int] = []
     for start, end, name, cue, kind in _cue_names(text):
         i = _first_overlap(spans, span_ends, start, end)
         if i is not None:
-            if not spans[i].cue:
-                s = spans[i]
+            s = spans[i]
+            if kind == "facility" and not s.cue and s.start == start and end > s.end:
+                # "the Sharakrak silos" name the silos, not the village of Sharakrak: only a
+                # facility of that name is a candidate.
+                facilities = tuple(c for c in s.candidates
+                                   if gazetteer[c].kind in FACILITY_KINDS)
+                spans[i] = Span(s.start, end, text[s.start:end], s.key, facilities, cue, kind)
+                span_ends[i] = end
+            elif not s.cue:
                 spans[i] = Span(s.start, s.end, s.surface, s.key, s.candidates, cue, kind)
             continue
         if _first_overlap(extra, extra_ends, start, end) is not None:
@@ -339,6 +347,36 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
                               kind_hint=kind))
         extra_ends.insert(at, end)
     return sorted([*spans, *extra], key=lambda s: s.start)
+
+
+_ROAD_AFTER = re.compile(
+    r"\s*(?:international\s+|strategic\s+|main\s+)?(?:highway|road|motorway|route)\b",
+    re.IGNORECASE)
+_DASHES = frozenset({"-", "–", "—", "‑"})
+
+
+def _roads_by_their_ends(text: str, spans: list[Span], gazetteer: Gazetteer) -> list[Span]:
+    """"Aleppo-Damascus highway", "Lattakia-Aleppo road": a road named by two towns on one
+    corridor's route is that corridor, not the two towns."""
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        a = spans[i]
+        b = spans[i + 1] if i + 1 < len(spans) else None
+        road = _ROAD_AFTER.match(text, b.end) if b is not None else None
+        if b is not None and road and text[a.end:b.start] in _DASHES:
+            shared = set.union(set(), *(gazetteer.road_ends.get(c, set()) for c in a.candidates))
+            shared &= set.union(set(), *(gazetteer.road_ends.get(c, set())
+                                         for c in b.candidates))
+            if shared:
+                out.append(Span(start=a.start, end=road.end(), surface=text[a.start:road.end()],
+                                key=name_key(text[a.start:road.end()]),
+                                candidates=tuple(sorted(shared))))
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return out
 
 
 def _first_overlap(spans: list[Span], ends: list[int], start: int, end: int) -> int | None:

@@ -40,10 +40,12 @@ from shapely.geometry import shape
 from geo import settings
 from geo.errors import GazetteerError, InputError
 from geo.models import Place
-from geo.names import ARTICLES, name_key, slug
+from geo.names import ARTICLES, loose_key, name_key, slug
 from geo.theater import Theater, load_theater
 from geo.wof import WofRecord, district_places, read_wof, read_wof_csv, wof_place
 
+LOOSE_MIN = 3
+"""Consonants a loose key needs to be looked up (two match too many villages)."""
 MERGE_KM = 15.0
 """GeoNames records within this distance of a same-named theater row are merged into it."""
 
@@ -52,7 +54,7 @@ PLACE_KINDS = frozenset(
 )
 PLACES_COLUMNS = ("name", "alt_names", "kind", "lat", "lon", "admin1", "source_url")
 GEONAMES_COLUMNS = 19
-SOURCE_RANK = {"nominatim": 0, "photon": 0, "geonames": 1, "geonames-dump": 2, "wof": 2,
+SOURCE_RANK = {"nominatim": 0, "photon": 0, "geonames": 1, "geonames-dump": 2, "wof": 1,
                "theater": 3, "admin1": 3, "corridor": 3, "override": 4}
 ONLINE_SOURCES = frozenset({"nominatim", "photon"})
 """Sources of places looked up online (`geo.online`), ranked below every offline source."""
@@ -435,10 +437,21 @@ class Gazetteer:
         self.needs_context = frozenset(name_key(n) for n in needs_context)
         self.foreign: dict[str, int] = dict(foreign or {})
         self.persons = person_keys()
+        self.road_ends: dict[str, frozenset[str]] = {}
+        """Corridor ids of each place on a corridor's route ("Aleppo-Damascus highway")."""
         self.index: dict[str, tuple[str, ...]] = {
             key: tuple(sorted(ids, key=lambda i: -SOURCE_RANK[self.places[i].source]))
             for key, ids in keys.items()
         }
+        self.loose: dict[str, tuple[str, ...]] = {}
+        """Point places by `geo.names.loose_key` of each of their names."""
+        loose: dict[str, set[str]] = {}
+        for key, ids in self.index.items():
+            points = [i for i in ids if not self.places[i].is_area
+                      and self.places[i].kind != "corridor"]
+            if points:
+                loose.setdefault(loose_key(key), set()).update(points)
+        self.loose = {k: tuple(sorted(v)) for k, v in loose.items() if len(k) >= LOOSE_MIN}
         self.automaton = ahocorasick.Automaton()
         for key in self.index:
             self.automaton.add_word(f" {key} ", key)
@@ -478,6 +491,7 @@ class Gazetteer:
             merged[place.place_id] = place
         gazetteer = Gazetteer(merged.values(), keys, foreign=self.foreign)
         gazetteer.needs_context = self.needs_context  # already folded keys
+        gazetteer.road_ends = self.road_ends
         return gazetteer
 
 
@@ -582,8 +596,30 @@ def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = 
     _add_online(places, keys, online)
     keys = {k: ids for k, ids in keys.items() if ids}
     located = _with_admin1(list(places.values()), areas)
-    return Gazetteer(located, keys, needs_context=theater.needs_context,
-                     foreign=foreign_cities(theater))
+    gazetteer = Gazetteer(located, keys, needs_context=theater.needs_context,
+                          foreign=foreign_cities(theater))
+    gazetteer.road_ends = _road_ends(theater, curated, lines)
+    return gazetteer
+
+
+def _road_ends(theater: Theater, curated: list[Place], lines: list[Place]
+               ) -> dict[str, frozenset[str]]:
+    """The corridors each theater place lies on, from the corridors' waypoint file."""
+    from geo.corridor_lines import read_waypoints
+
+    if "corridor_waypoints" not in theater.files or not lines:
+        return {}
+    by_name = {name_key(p.name): p.place_id for p in curated}
+    known = {line.place_id for line in lines}
+    ends: dict[str, set[str]] = {}
+    for ref, points in read_waypoints(theater.path("corridor_waypoints")).items():
+        if f"corridor:{ref}" not in known:
+            continue
+        for point in points:
+            place_id = by_name.get(name_key(str(point["name"])))
+            if place_id:
+                ends.setdefault(place_id, set()).add(f"corridor:{ref}")
+    return {place_id: frozenset(refs) for place_id, refs in ends.items()}
 
 
 def place_country(theater: Theater) -> str:

@@ -28,11 +28,15 @@ from collections import defaultdict
 from geo.extract import SentenceIndex
 from geo.gazetteer import SOURCE_RANK, Gazetteer, haversine_km
 from geo.models import Document, Mention, Place, Span
+from geo.names import loose_key
 
-_GOV_AFTER = re.compile(r"^(?:['’]s)?\s+(?:province|governorate|countryside|countrysides)\b",
-                        re.IGNORECASE)
+_COMPASS = r"(?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?"
+_GOV_AFTER = re.compile(
+    rf"^(?:['’]s)?\s+(?:{_COMPASS}\s+)?(?:provinces?|governorates?|countrysides?|region)\b",
+    re.IGNORECASE)
 _GOV_BEFORE = re.compile(
-    r"\b(?:provinces?|governorates?|countryside)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+    rf"(?:\b(?:provinces?|governorates?|countryside|regions?)\s+of\s+(?:the\s+)?|"
+    rf"\b{_COMPASS}\s+|\bSyria['’]s\s+(?:{_COMPASS}\s+)?)$", re.IGNORECASE)
 _CITY_BEFORE = re.compile(
     r"(?:\b(?:city|town|outskirts|cent(?:er|re)|suburbs?|streets?|neighbou?rhoods?|districts?|"
     r"gates|heart)\s+of\s+(?:the\s+)?|\b(?:near|outside|around)\s+|"
@@ -42,9 +46,18 @@ _CITY_BEFORE = re.compile(
 _CITY_AFTER = re.compile(r"^\s+(?:city|town)\b", re.IGNORECASE)
 _DATELINE_AFTER = re.compile(r"^\s*(?:[–—-]|,\s*[A-Z])")
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s*$")
-FACILITY_KINDS = frozenset({"facility", "dam", "airbase", "crossing"})
-_KIND_BONUS = {"city": 0.6, "town": 0.5, "airbase": 0.4, "dam": 0.4, "crossing": 0.4,
-               "facility": 0.4, "village": 0.3, "region": 0.3, "corridor": 0.5}
+_KIND_BONUS = {"city": 1.2, "town": 0.6, "airbase": 0.5, "dam": 0.5, "crossing": 0.5,
+               "facility": 0.5, "village": 0.3, "region": 0.3, "corridor": 0.5}
+"""What a bare name most likely means: a city before a town, a town before a village (a
+city 60 km from the article's places still beats a namesake village 10 km from them)."""
+
+
+def _is_dateline(text: str, span: Span) -> bool:
+    """"DAMASCUS, Nov. 9 (Xinhua) --", "ALEPPO –": where the reporter files from, which
+    says nothing of where the story's villages are."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    return span.surface.isupper() and not text[line_start:span.start].strip() \
+        and bool(_DATELINE_AFTER.match(text[span.end:span.end + 30]))
 
 
 def _explicit_sense(text: str, span: Span, spans: list[Span], index: int) -> str | None:
@@ -56,9 +69,7 @@ def _explicit_sense(text: str, span: Span, spans: list[Span], index: int) -> str
     if span.cue in ("city", "town", "village", "outskirts") or _CITY_BEFORE.search(before) \
             or _CITY_AFTER.match(after):
         return "point"
-    line_start = text.rfind("\n", 0, span.start) + 1
-    if span.surface.isupper() and not text[line_start:span.start].strip() \
-            and _DATELINE_AFTER.match(after):
+    if _is_dateline(text, span):
         return "point"
     neighbours = [spans[i] for i in (index - 1, index + 1) if 0 <= i < len(spans)]
     for other in neighbours:
@@ -122,16 +133,98 @@ def _score(place: Place, *, span: Span, anchors: list[Place], admin_context: set
            ambiguous: bool) -> float:
     score = 0.5 * SOURCE_RANK.get(place.source, 0) + _KIND_BONUS.get(place.kind, 0.2)
     score += 0.05 * math.log10(place.population + 1)
+    if place.source in CURATED_SOURCES:
+        score += CURATED_BONUS
     if span.kind_hint and span.kind_hint == place.kind:
         score += 0.3
     if ambiguous:
-        if place.admin1 and place.admin1 in admin_context:
-            score += 0.5
-        others = [a for a in anchors if a.place_id != place.place_id]
-        if others:
-            nearest = min(haversine_km(place.lat, place.lon, a.lat, a.lon) for a in others)
+        if (place.admin1 and place.admin1 in admin_context) or \
+                (place.admin2 and place.admin2 in admin_context):
+            score += 1.0
+        if anchors:
+            nearest = min(haversine_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
             score -= min(nearest, 200.0) / 50.0
     return score
+
+
+CURATED_BONUS = 0.3
+"""The theater's own rows are the places its news is about (Ras al-Ayn the town, not one of
+the villages of the same name)."""
+FAR_KM = 60.0
+"""A village candidate this far from every sure place of the article is not trusted: the
+article's village is likely one no gazetteer has (the mention stays unresolved, with the
+far namesakes as candidates)."""
+AMBIGUITY_MARGIN = 0.6
+"""A namesake is chosen only when it scores this much above the next one (about 30 km nearer
+the article's other places); otherwise the mention stays ambiguous, with its candidates."""
+CURATED_SOURCES = frozenset({"theater", "override"})
+
+
+def _pools(spans: list[Span], senses: list[bool], gazetteer: Gazetteer) -> list[list[Place]]:
+    """The candidates of each span that fit what the text says of it."""
+    pools = []
+    for span, is_area in zip(spans, senses, strict=True):
+        pool = [gazetteer[c] for c in span.candidates if gazetteer[c].is_area == is_area]
+        if is_area and any(p.kind == "governorate" for p in pool):
+            pool = [p for p in pool if p.kind == "governorate"]  # "Idlib countryside"
+        if any(p.source == "override" for p in pool):
+            pool = [p for p in pool if p.source == "override"]
+        pools.append(pool)
+    return pools
+
+
+SPELLING_KM = 25.0
+"""A name the gazetteer knows only in another spelling is placed at a gazetteer place of the
+same consonants this close to one of the article's sure places, and nowhere else."""
+
+
+def _near_spelling(span: Span, anchors: list[Place], gazetteer: Gazetteer) -> list[Place]:
+    """Gazetteer places spelled with the span's consonants near the article's sure places
+    (`geo.names.loose_key`), nearest first; several only when they are equally near."""
+    ids = gazetteer.loose.get(loose_key(span.surface), ())
+    if not ids or not anchors:
+        return []
+    near = []
+    for place in (gazetteer[i] for i in ids):
+        distance = min(haversine_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
+        if distance <= SPELLING_KM:
+            near.append((distance, place))
+    near.sort(key=lambda dp: dp[0])
+    if len(near) > 1 and near[1][0] - near[0][0] > SPELLING_KM / 2:
+        return [near[0][1]]
+    return [p for _, p in near]
+
+
+def _anchor(pool: list[Place]) -> Place | None:
+    """The place a span surely names: its only candidate point."""
+    if len(pool) == 1 and not pool[0].is_area and pool[0].kind != "corridor":
+        return pool[0]
+    return None
+
+
+SURE_MARGIN = 0.8
+"""A namesake chosen by this margin is sure enough to guide the others (second pass)."""
+
+
+def _ranked(span: Span, pool: list[Place], anchors: list[Place], admin_context: set[str]
+            ) -> list[tuple[float, Place]]:
+    scores = [(_score(p, span=span, anchors=anchors, admin_context=admin_context,
+                      ambiguous=len(pool) > 1), p) for p in pool]
+    return sorted(scores, key=lambda sp: -sp[0])
+
+
+def _sure_places(spans: list[Span], pools: list[list[Place]], anchors: list[Place | None],
+                 admin_context: set[str]) -> list[Place | None]:
+    """The anchors, plus the point each other span names by a clear margin given them."""
+    sure = list(anchors)
+    for index, (span, pool) in enumerate(zip(spans, pools, strict=True)):
+        if sure[index] is not None or len(pool) < 2 or any(p.is_area for p in pool):
+            continue
+        others = [a for i, a in enumerate(anchors) if a is not None and i != index]
+        ranked = _ranked(span, pool, others, admin_context)
+        if ranked[0][0] - ranked[1][0] >= SURE_MARGIN and ranked[0][1].kind != "corridor":
+            sure[index] = ranked[0][1]
+    return sure
 
 
 def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list[Mention]:
@@ -139,36 +232,59 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
     text = document.body
     senses = area_senses(text, spans, gazetteer)
     sentences = SentenceIndex(text)
-    anchors = [
-        gazetteer[s.candidates[0]] for s in spans
-        if len(s.candidates) == 1 and gazetteer[s.candidates[0]].kind not in ("governorate",
-                                                                               "corridor")
-    ]
+    pools = _pools(spans, senses, gazetteer)
     admin_context = {
-        gazetteer[c].admin1 for s, is_area in zip(spans, senses, strict=True) if is_area
-        for c in s.candidates if gazetteer[c].is_area
+        area for pool, is_area in zip(pools, senses, strict=True) if is_area and len(pool) == 1
+        for area in (pool[0].admin1, pool[0].admin2) if area
     }
+    # Two passes: the spans with one candidate place the others; those placed by a clear
+    # margin then help place the rest. A dateline is where the reporter files from.
+    anchors = _sure_places(spans, pools, [
+        None if _is_dateline(text, span) else _anchor(pool)
+        for span, pool in zip(spans, pools, strict=True)], admin_context)
     mentions = []
-    for span, is_area in zip(spans, senses, strict=True):
+    for index, (span, pool) in enumerate(zip(spans, pools, strict=True)):
         sentence = sentences.at(span.start)
-        pool = [gazetteer[c] for c in span.candidates if gazetteer[c].is_area == is_area]
-        if is_area and any(p.kind == "governorate" for p in pool):
-            pool = [p for p in pool if p.kind == "governorate"]  # "Idlib countryside"
-        if any(p.source == "override" for p in pool):
-            pool = [p for p in pool if p.source == "override"]
-        if span.kind_hint == "facility" and not any(p.kind in FACILITY_KINDS for p in pool):
-            pool = []  # "the Sharakrak silos" are not the village of Sharakrak
+        unresolved = {"doc_id": document.doc_id, "start": span.start, "end": span.end,
+                      "surface": span.surface, "place_id": None, "name": span.surface,
+                      "lat": None, "lon": None, "sentence": sentence}
+        # The other spans' sure places: a span is no anchor for itself.
+        others = [a for i, a in enumerate(anchors) if a is not None and i != index]
+        if not pool and not span.candidates and span.kind_hint != "facility":
+            near = _near_spelling(span, others, gazetteer)
+            if len(near) == 1:
+                place = near[0]
+                mentions.append(Mention(
+                    doc_id=document.doc_id, start=span.start, end=span.end,
+                    surface=span.surface, place_id=place.place_id, name=place.name,
+                    kind=place.kind, lat=place.lat, lon=place.lon, score=0.5,
+                    method="gazetteer+spelling", sentence=sentence))
+                continue
+            if near:
+                mentions.append(Mention(
+                    **unresolved, kind=span.kind_hint or "unknown", score=0.0,
+                    method="ambiguous", candidates=" ".join(p.place_id for p in near)))
+                continue
         if not pool:
             mentions.append(Mention(
-                doc_id=document.doc_id, start=span.start, end=span.end, surface=span.surface,
-                place_id=None, name=span.surface, kind=span.kind_hint or "unknown", lat=None,
-                lon=None, score=0.0, method=f"cue:{span.cue}" if span.cue else "unmatched",
-                sentence=sentence))
+                **unresolved, kind=span.kind_hint or "unknown", score=0.0,
+                method=f"cue:{span.cue}" if span.cue else "unmatched"))
             continue
-        scores = [(_score(p, span=span, anchors=anchors, admin_context=admin_context,
-                          ambiguous=len(pool) > 1), p) for p in pool]
-        scores.sort(key=lambda sp: -sp[0])
+        scores = _ranked(span, pool, others, admin_context)
         best_score, best = scores[0]
+        if best.kind == "village" and best.source not in CURATED_SOURCES and others and min(
+                haversine_km(best.lat, best.lon, a.lat, a.lon) for a in others) > FAR_KM:
+            mentions.append(Mention(
+                **unresolved, kind=best.kind, score=0.0, method="far",
+                candidates=" ".join(p.place_id for _, p in scores)))
+            continue
+        if len(scores) > 1 and best.source not in CURATED_SOURCES \
+                and best_score - scores[1][0] < AMBIGUITY_MARGIN:
+            close = [p for s, p in scores if best_score - s < AMBIGUITY_MARGIN]
+            mentions.append(Mention(
+                **unresolved, kind=best.kind, score=0.0, method="ambiguous",
+                candidates=" ".join(p.place_id for p in close)))
+            continue
         if len(scores) > 1:
             weights = [math.exp(s - best_score) for s, _ in scores]
             confidence = 1.0 / sum(weights)

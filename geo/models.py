@@ -120,6 +120,9 @@ class Mention:
     score: float
     method: str
     sentence: str = ""
+    candidates: str = ""
+    """For an ambiguous mention (``method`` ``ambiguous``): the place ids the text does not
+    tell apart, space-separated."""
 
     @property
     def resolved(self) -> bool:

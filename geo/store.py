@@ -24,7 +24,7 @@ from geo.claims import Claim
 from geo.errors import FrontlineError
 from geo.models import Document, Mention
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE documents (
@@ -87,13 +87,16 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX baseline_source ON baseline(source_file);
     """,
+    3: """
+    ALTER TABLE mentions ADD COLUMN candidates TEXT NOT NULL DEFAULT ''
+    """,
 }
 CLAIM_COLUMNS = ("doc_id", "place_id", "place_name", "controller", "previous", "action",
                  "event_date", "date_basis", "date_text", "date_from", "date_to", "hedged",
                  "negated", "near_place", "confidence", "evidence", "start", "end", "modality",
                  "date_error")
 MENTION_COLUMNS = ("doc_id", "start", "end", "surface", "place_id", "name", "kind", "lat",
-                   "lon", "score", "method", "sentence")
+                   "lon", "score", "method", "sentence", "candidates")
 
 
 class StoreError(FrontlineError):
@@ -213,8 +216,7 @@ class Store:
             db.executemany(
                 f"INSERT INTO mentions ({','.join(MENTION_COLUMNS)}) VALUES "
                 f"({','.join('?' * len(MENTION_COLUMNS))})",
-                [(m.doc_id, m.start, m.end, m.surface, m.place_id, m.name, m.kind, m.lat, m.lon,
-                  m.score, m.method, m.sentence) for m in mentions])
+                [tuple(getattr(m, c) for c in MENTION_COLUMNS) for m in mentions])
             rows = []
             for claim in claims:
                 values = [getattr(claim, c) for c in CLAIM_COLUMNS]
