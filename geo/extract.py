@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from geo.gazetteer import Gazetteer, stop_keys
 from geo.models import Span
@@ -53,17 +54,61 @@ _NAME = (
     rf"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh)[-‑ ])?[{_UPPER}][\w’'‘ʿ]*"
     rf"(?:[- ](?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?[{_UPPER}][\w’'‘ʿ]*){{0,2}}"
 )
-_CUES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
-    (re.compile(
+_LIST = rf"{_NAME}(?:\s*,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?"
+
+
+@dataclass(frozen=True)
+class _Cue:
+    """A phrase that marks names as places.
+
+    ``kind`` is the kind hint it gives ("" when the cue word says it); ``with_noun`` keeps
+    the noun in the name ("the Sharakrak silos"); ``whole`` makes the cued name win over
+    gazetteer names inside it ("Jabal al-Zawiya" is not the village of Zawiya); ``listed``
+    lets a common word be a name ("the villages of Hass, ...").
+    """
+
+    pattern: re.Pattern[str]
+    kind: str = ""
+    with_noun: bool = False
+    whole: bool = False
+    listed: bool = False
+
+
+_CUES: tuple[_Cue, ...] = (
+    _Cue(re.compile(
         r"\b(?P<cue>(?:village|town|city|settlement|hamlet|neighbou?rhood)s?)\s+of\s+"
-        rf"(?P<names>{_NAME}(?:\s*,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?)"), "", False),
-    (re.compile(rf"\b(?P<cue>outskirts)\s+of\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
-                rf"(?P<names>{_NAME})"), "", False),
-    (re.compile(rf"(?P<names>{_NAME})\s+(?P<cue>village|town)\b"), "", False),
-    (re.compile(
+        rf"(?P<names>{_LIST})"), listed=True),
+    _Cue(re.compile(rf"\b(?P<cue>outskirts)\s+of\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
+                    rf"(?P<names>{_NAME})")),
+    _Cue(re.compile(rf"(?P<names>{_NAME})\s+(?P<cue>village|town|city)\b")),
+    _Cue(re.compile(rf"(?P<names>{_LIST})\s+(?P<cue>villages|towns)\b")),
+    # "captured Al-Sahariyah, Ma'arat Muqs, Qursa' and Tarmala", "targeted locations in
+    # al-Ftera and Sfuhen": what a force takes or strikes is a place
+    _Cue(re.compile(
+        r"\b(?P<cue>captured|liberated|recaptured|retook|regained|seized|stormed|entered|"
+        r"shelled|bombarded|targeted\s+(?:locations|positions|areas)\s+in|"
+        r"took\s+(?:control\s+(?:of|over)|over))\s+(?:the\s+(?:villages?|towns?)\s+of\s+)?"
+        rf"(?P<names>{_LIST})")),
+    _Cue(re.compile(
+        r"\b(?P<cue>villages|towns)\b[^.;:]{0,40}?\b(?:are|were|include|including|namely)\s+"
+        rf"(?P<names>{_LIST})"), listed=True),
+    _Cue(re.compile(rf"\b(?:[Tt]he\s+)?(?P<names>{_NAME})\s+(?P<cue>area|region)\b"),
+         kind="region"),
+    _Cue(re.compile(rf"\b(?:[Tt]he\s+)?(?P<names>{_NAME})\s+"
+                    r"(?P<cue>(?:military\s+|observation\s+)?(?:post|point))\b"),
+         kind="facility"),
+    _Cue(re.compile(
+        r"\b(?P<names>(?:Jabal|Jebel|Jabel|Djebel|Mount)\s+"
+        rf"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh)[-‑ ])?[{_UPPER}][\w’'‘ʿ]*)(?P<cue>)"),
+        kind="region", whole=True),
+    _Cue(re.compile(rf"(?P<names>{_NAME}\s+(?P<cue>Mountains?))\b"), kind="region",
+         whole=True),
+    _Cue(re.compile(
         rf"\b[Tt]he\s+(?P<names>{_NAME})\s+(?P<cue>grain\s+silos?|silos?|dam|air\s?base|airport|"
-        r"bridge|crossing|camp|cement\s+plant|plant|factory|oil\s?fields?|gas\s?field|"
-        r"checkpoint|prison)\b"), "facility", True),
+        r"bridge|crossing|camp|cement\s+plant|plant|factory|(?:oil\s?|gas\s?)?fields?|"
+        r"checkpoint|prison)\b"), kind="facility", with_noun=True),
+    _Cue(re.compile(rf"(?P<names>{_NAME})\s+(?P<cue>camp|(?:oil\s?|gas\s?)?field)\b"),
+         kind="facility", with_noun=True),
 )
 _CUE_KIND = {"village": "village", "villages": "village", "town": "town", "towns": "town",
              "city": "city", "cities": "city", "settlement": "village", "hamlet": "village",
@@ -71,6 +116,8 @@ _CUE_KIND = {"village": "village", "villages": "village", "town": "town", "towns
              "crossing": "crossing"}
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|,?\s+and\s+")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|&)\s*(?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?")
+FOREIGN_CUE_CITY = 300_000
+"""A name only a cue finds is a city abroad (Sochi) when a city this big abroad has it."""
 BIG_FOREIGN_CITY = 1_000_000
 """A non-curated name of a city abroad this big is never matched (Ankara, Moscow)."""
 
@@ -282,31 +329,42 @@ def _gazetteer_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> li
     return spans
 
 
-def _cue_names(text: str) -> Iterator[tuple[int, int, str, str, str]]:
-    """Yield ``(start, end, name, cue, kind)`` for names introduced by cue phrases."""
-    for pattern, kind, include_noun in _CUES:
-        for match in pattern.finditer(text):
-            cue = " ".join(match.group("cue").lower().split())
+def _cue_names(text: str, foreign_before: re.Pattern[str] | None = None
+               ) -> Iterator[tuple[int, int, str, str, _Cue]]:
+    """Yield ``(start, end, name, cue word, cue)`` for names introduced by cue phrases.
+
+    A cue phrase after a foreign adjective ("the Turkish border town of Akcakale") names a
+    place abroad: it yields nothing.
+    """
+    for rule in _CUES:
+        for match in rule.pattern.finditer(text):
+            if foreign_before is not None and foreign_before.search(
+                    text, max(0, match.start() - 40), match.start()):
+                continue
+            cue = " ".join(match.group("cue").lower().split()) or rule.kind
             names_start = match.start("names")
             chunk = match.group("names")
             position = 0
-            for piece in _LIST_SPLIT.split(chunk):
+            for piece in _LIST_SPLIT.split(chunk) if not rule.whole else [chunk]:
                 offset = chunk.find(piece, position)
                 position = offset + len(piece)
                 start = names_start + offset
-                end = match.end() if include_noun else start + len(piece)
-                yield start, end, text[start:end], cue, kind or _CUE_KIND.get(cue, "")
+                end = match.end() if rule.with_noun else start + len(piece)
+                yield start, end, text[start:end], cue, rule
 
 
-def _plausible_unknown(name: str, *, listed: bool = False) -> bool:
-    """A capitalised name of three letters or more, not an acronym; not a common word
-    unless a cue names it outright ("the villages of Hass, ...": ``listed``)."""
+def _plausible_unknown(name: str, gazetteer: Gazetteer, *, listed: bool = False) -> bool:
+    """A capitalised name of three letters or more, not an acronym, not a person's name;
+    not a common word unless a cue names it outright ("the villages of Hass, ...")."""
     words = [t for t in tokenize(name) if not t.article]
     if not words or not _capitalised(words[0].text) or _is_acronym(words[0].text):
         return False
-    head = name_key(words[0].text)
+    keys = [w.key for w in words]
+    if all(k in gazetteer.persons for k in keys):
+        return False
+    head = keys[0]
     return (listed or head not in stop_keys()) and head not in ARTICLES \
-        and len(words[0].text) >= 3
+        and sum(len(w.text) for w in words) >= 3
 
 
 def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
@@ -321,7 +379,12 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
     span_ends = [s.end for s in spans]
     extra: list[Span] = []  # in text order, like ``spans``; neither list overlaps itself
     extra_ends: list[int] = []
-    for start, end, name, cue, kind in _cue_names(text):
+    for start, end, name, cue, rule in _cue_names(text, gazetteer.foreign_before):
+        kind = rule.kind or _CUE_KIND.get(cue, "")
+        if rule.whole and name_key(name) not in gazetteer.index:
+            # "Jabal al-Zawiya": the whole name is the place, not the village inside it
+            outside = [k for k, sp in enumerate(spans) if not start <= sp.start < sp.end <= end]
+            spans, span_ends = [spans[k] for k in outside], [span_ends[k] for k in outside]
         i = _first_overlap(spans, span_ends, start, end)
         if i is not None:
             s = spans[i]
@@ -337,10 +400,10 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
             continue
         if _first_overlap(extra, extra_ends, start, end) is not None:
             continue
-        if not _plausible_unknown(name.split()[0] if kind == "facility" else name,
-                                  listed=cue in ("villages", "towns")):
+        if not _plausible_unknown(name.split()[0] if rule.with_noun else name, gazetteer,
+                                  listed=rule.listed):
             continue
-        if name_key(name) in gazetteer.foreign:
+        if gazetteer.foreign.get(name_key(name), 0) >= FOREIGN_CUE_CITY:
             continue  # "the Black Sea resort town of Sochi": a town, not of the theater
         at = bisect_right(extra_ends, start)
         extra.insert(at, Span(start=start, end=end, surface=name, key=name_key(name), cue=cue,

@@ -437,6 +437,9 @@ class Gazetteer:
         self.needs_context = frozenset(name_key(n) for n in needs_context)
         self.foreign: dict[str, int] = dict(foreign or {})
         self.persons = person_keys()
+        self.foreign_before: re.Pattern[str] | None = None
+        """Foreign adjectives ending a text ("the Turkish border town of"): see
+        `geo.extract`; set from the theater's ``foreign_adjectives``."""
         self.road_ends: dict[str, frozenset[str]] = {}
         """Corridor ids of each place on a corridor's route ("Aleppo-Damascus highway")."""
         self.index: dict[str, tuple[str, ...]] = {
@@ -492,6 +495,7 @@ class Gazetteer:
         gazetteer = Gazetteer(merged.values(), keys, foreign=self.foreign)
         gazetteer.needs_context = self.needs_context  # already folded keys
         gazetteer.road_ends = self.road_ends
+        gazetteer.foreign_before = self.foreign_before
         return gazetteer
 
 
@@ -599,6 +603,11 @@ def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = 
     gazetteer = Gazetteer(located, keys, needs_context=theater.needs_context,
                           foreign=foreign_cities(theater))
     gazetteer.road_ends = _road_ends(theater, curated, lines)
+    if theater.foreign_adjectives:
+        adjectives = "|".join(re.escape(a) for a in theater.foreign_adjectives)
+        gazetteer.foreign_before = re.compile(
+            rf"\b(?:{adjectives})\s+(?:(?:border|resort|coastal|capital|southern|northern)\s+)*"
+            r"(?:the\s+)?$", re.IGNORECASE)
     return gazetteer
 
 

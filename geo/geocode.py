@@ -173,31 +173,36 @@ def _pools(spans: list[Span], senses: list[bool], gazetteer: Gazetteer) -> list[
     return pools
 
 
-SPELLING_KM = 25.0
+SPELLING_KM = 40.0
 """A name the gazetteer knows only in another spelling is placed at a gazetteer place of the
-same consonants this close to one of the article's sure places, and nowhere else."""
+same consonants this close to one of the article's sure places, and nowhere else (a third of
+it for a name of three consonants, which many villages share)."""
 
 
 def _near_spelling(span: Span, anchors: list[Place], gazetteer: Gazetteer) -> list[Place]:
     """Gazetteer places spelled with the span's consonants near the article's sure places
     (`geo.names.loose_key`), nearest first; several only when they are equally near."""
-    ids = gazetteer.loose.get(loose_key(span.surface), ())
+    key = loose_key(span.surface)
+    ids = gazetteer.loose.get(key, ())
     if not ids or not anchors:
         return []
+    reach = SPELLING_KM if len(key) > 3 else SPELLING_KM / 3
     near = []
     for place in (gazetteer[i] for i in ids):
         distance = min(haversine_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
-        if distance <= SPELLING_KM:
+        if distance <= reach:
             near.append((distance, place))
     near.sort(key=lambda dp: dp[0])
-    if len(near) > 1 and near[1][0] - near[0][0] > SPELLING_KM / 2:
+    if len(near) > 1 and near[1][0] - near[0][0] > reach / 2:
         return [near[0][1]]
     return [p for _, p in near]
 
 
 def _anchor(pool: list[Place]) -> Place | None:
-    """The place a span surely names: its only candidate point."""
-    if len(pool) == 1 and not pool[0].is_area and pool[0].kind != "corridor":
+    """The place a span surely names: its only candidate point, unless that is a village
+    from a worldwide source (a namesake far away is as likely as the village meant)."""
+    if len(pool) == 1 and not pool[0].is_area and pool[0].kind != "corridor" \
+            and (pool[0].kind != "village" or pool[0].source in CURATED_SOURCES):
         return pool[0]
     return None
 
@@ -213,18 +218,41 @@ def _ranked(span: Span, pool: list[Place], anchors: list[Place], admin_context: 
     return sorted(scores, key=lambda sp: -sp[0])
 
 
+def _nearest_km(place: Place, anchors: list[Place]) -> float:
+    return min((haversine_km(place.lat, place.lon, a.lat, a.lon) for a in anchors),
+               default=0.0)
+
+
+def _in_context(place: Place, admin_context: set[str]) -> bool:
+    return bool({place.admin1, place.admin2} & admin_context - {""})
+
+
 def _sure_places(spans: list[Span], pools: list[list[Place]], anchors: list[Place | None],
                  admin_context: set[str]) -> list[Place | None]:
-    """The anchors, plus the point each other span names by a clear margin given them."""
+    """The anchors, plus the point each other span names clearly given them: a lone village
+    near them, or the namesake that wins by `SURE_MARGIN`."""
     sure = list(anchors)
+    known = [a for a in anchors if a is not None]
     for index, (span, pool) in enumerate(zip(spans, pools, strict=True)):
-        if sure[index] is not None or len(pool) < 2 or any(p.is_area for p in pool):
+        points = [p for p in pool if not p.is_area and p.kind != "corridor"]
+        if sure[index] is not None or not points or len(points) < len(pool):
+            continue
+        if len(points) == 1:
+            if not known or _nearest_km(points[0], known) <= FAR_KM:
+                sure[index] = points[0]
             continue
         others = [a for i, a in enumerate(anchors) if a is not None and i != index]
         ranked = _ranked(span, pool, others, admin_context)
-        if ranked[0][0] - ranked[1][0] >= SURE_MARGIN and ranked[0][1].kind != "corridor":
+        if ranked[0][0] - ranked[1][0] >= SURE_MARGIN:
             sure[index] = ranked[0][1]
     return sure
+
+
+def _at(place: Place, span: Span, document: Document, sentence: str, method: str,
+        score: float = 0.5) -> Mention:
+    return Mention(doc_id=document.doc_id, start=span.start, end=span.end, surface=span.surface,
+                   place_id=place.place_id, name=place.name, kind=place.kind, lat=place.lat,
+                   lon=place.lon, score=score, method=method, sentence=sentence)
 
 
 def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list[Mention]:
@@ -253,12 +281,7 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
         if not pool and not span.candidates and span.kind_hint != "facility":
             near = _near_spelling(span, others, gazetteer)
             if len(near) == 1:
-                place = near[0]
-                mentions.append(Mention(
-                    doc_id=document.doc_id, start=span.start, end=span.end,
-                    surface=span.surface, place_id=place.place_id, name=place.name,
-                    kind=place.kind, lat=place.lat, lon=place.lon, score=0.5,
-                    method="gazetteer+spelling", sentence=sentence))
+                mentions.append(_at(near[0], span, document, sentence, "gazetteer+spelling"))
                 continue
             if near:
                 mentions.append(Mention(
@@ -272,11 +295,17 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
             continue
         scores = _ranked(span, pool, others, admin_context)
         best_score, best = scores[0]
-        if best.kind == "village" and best.source not in CURATED_SOURCES and others and min(
-                haversine_km(best.lat, best.lon, a.lat, a.lon) for a in others) > FAR_KM:
-            mentions.append(Mention(
-                **unresolved, kind=best.kind, score=0.0, method="far",
-                candidates=" ".join(p.place_id for _, p in scores)))
+        if best.kind == "village" and best.source not in CURATED_SOURCES and others \
+                and _nearest_km(best, others) > FAR_KM and not _in_context(best, admin_context):
+            # The gazetteer's villages of that name are all far from the article's places:
+            # the one meant is likely spelled another way near them, or not in a gazetteer.
+            near = _near_spelling(span, others, gazetteer)
+            if len(near) == 1:
+                mentions.append(_at(near[0], span, document, sentence, "gazetteer+spelling"))
+            else:
+                mentions.append(Mention(
+                    **unresolved, kind=best.kind, score=0.0, method="far",
+                    candidates=" ".join(p.place_id for _, p in scores)))
             continue
         if len(scores) > 1 and best.source not in CURATED_SOURCES \
                 and best_score - scores[1][0] < AMBIGUITY_MARGIN:
@@ -293,8 +322,5 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
             confidence, method = 1.0, "gazetteer+sense"
         else:
             confidence, method = 1.0, "gazetteer"
-        mentions.append(Mention(
-            doc_id=document.doc_id, start=span.start, end=span.end, surface=span.surface,
-            place_id=best.place_id, name=best.name, kind=best.kind, lat=best.lat, lon=best.lon,
-            score=round(confidence, 3), method=method, sentence=sentence))
+        mentions.append(_at(best, span, document, sentence, method, round(confidence, 3)))
     return mentions

@@ -37,6 +37,7 @@ class Theater:
     admin1_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     corridors: tuple[CorridorSpec, ...] = ()
     needs_context: tuple[str, ...] = ()
+    foreign_adjectives: tuple[str, ...] = ()
     contested_window_days: int = 3
     stale_days: int = 60
     influence_km: dict[str, float] = field(default_factory=dict)
@@ -107,6 +108,7 @@ def _load(folder: Path, code: str) -> Theater:
         admin1_names={k: tuple(v) for k, v in raw.get("admin1_names", {}).items()},
         corridors=corridors,
         needs_context=tuple(raw.get("gazetteer", {}).get("needs_context", [])),
+        foreign_adjectives=tuple(raw.get("gazetteer", {}).get("foreign_adjectives", [])),
         contested_window_days=int(raw.get("timeline", {}).get("contested_window_days", 3)),
         stale_days=int(raw.get("timeline", {}).get("stale_days", 60)),
         influence_km={k: float(v) for k, v in
