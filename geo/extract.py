@@ -116,7 +116,7 @@ _CUE_KIND = {"village": "village", "villages": "village", "town": "town", "towns
              "crossing": "crossing"}
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|,?\s+and\s+")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|&)\s*(?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?")
-FOREIGN_CUE_CITY = 300_000
+FOREIGN_CUE_CITY = 100_000
 """A name only a cue finds is a city abroad (Sochi) when a city this big abroad has it."""
 BIG_FOREIGN_CITY = 1_000_000
 """A non-curated name of a city abroad this big is never matched (Ankara, Moscow)."""
@@ -238,6 +238,14 @@ def _neighbour_capitalised(text: str, tokens: list[Token], first: int, last: int
         and _capitalised(tokens[after].text) and tokens[after].key not in stop_keys()
 
 
+def _after_person(text: str, tokens: list[Token], first: int, gazetteer: Gazetteer) -> bool:
+    """The word just before the name is a given name or a title, joined to it."""
+    before = first - 1
+    return before >= 0 and tokens[before].key in gazetteer.persons \
+        and _capitalised(tokens[before].text) \
+        and not _BREAK.search(text, tokens[before].end, tokens[first].start)
+
+
 def _has_context(text: str, tokens: list[Token], first: int, last: int) -> bool:
     """A locative word before the name ("in", "near", "captured") or a place noun after it."""
     start, end = tokens[first].start, tokens[last].end
@@ -255,6 +263,8 @@ def _decide(text: str, tokens: list[Token], first: int, last: int, key: str,
         return "no"
     places = gazetteer.candidates(key)
     curated = any(p.source in CURATED for p in places)
+    if _after_person(text, tokens, first, gazetteer):
+        return "no"  # "General Mazloum Kobani": a surname, even when a city has it
     if curated and key not in gazetteer.needs_context:
         return "yes"
     if _is_acronym(head) and not curated:

@@ -94,8 +94,8 @@ def person_keys() -> frozenset[str]:
                                  and not w.startswith("#")) if k)
 
 
-FOREIGN_CITY = 300_000
-"""Cities abroad this big are news names everywhere (Ankara, Sochi, Erbil)."""
+FOREIGN_CITY = 100_000
+"""Cities abroad this big are news names everywhere (Ankara, Sochi, Geneva)."""
 BORDER_KM = 100.0
 """Towns abroad of 15,000 people or more within this distance of the theater are named in its
 news too (Akcakale, Kilis, Ceylanpinar)."""

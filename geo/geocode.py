@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import defaultdict
 
 from geo.extract import SentenceIndex
@@ -95,6 +96,18 @@ def _lists(text: str, spans: list[Span]) -> list[list[int]]:
     return groups
 
 
+def _names_other_places(spans: list[Span], members: list[int], province: str,
+                        gazetteer: Gazetteer) -> bool:
+    """The article names a place of ``province`` that is not its seat city (a span all of
+    whose candidates are points of that province, none sharing the province's name)."""
+    own = set(members)
+    return any(
+        i not in own and s.candidates and all(
+            not gazetteer[c].is_area and gazetteer[c].kind != "corridor"
+            and gazetteer[c].admin1 == province for c in s.candidates)
+        for i, s in enumerate(spans))
+
+
 def area_senses(text: str, spans: list[Span], gazetteer: Gazetteer) -> list[bool]:
     """For each span, whether it means an area (governorate, district) rather than a point.
 
@@ -116,11 +129,15 @@ def area_senses(text: str, spans: list[Span], gazetteer: Gazetteer) -> list[bool
         for c in s.candidates:
             if gazetteer[c].kind == "governorate":
                 by_area[c].append(i)
-    for members in by_area.values():
+    # An unmarked "Idlib" in an article that marks only the province, or that names the
+    # province's towns (Saraqib, Nayrab), is the province.
+    for area_id, members in by_area.items():
         senses = {explicit[i] for i in members}
-        if "area" in senses and "point" not in senses:
+        if ("area" in senses and "point" not in senses) or _names_other_places(
+                spans, members, gazetteer[area_id].admin1, gazetteer):
             for i in members:
-                area[i] = True
+                if explicit[i] is None:
+                    area[i] = True
     for group in _lists(text, spans):
         if any(area[i] and has_province[i] for i in group):
             for i in group:
@@ -135,25 +152,34 @@ def _score(place: Place, *, span: Span, anchors: list[Place], admin_context: set
     score += 0.05 * math.log10(place.population + 1)
     if place.source in CURATED_SOURCES:
         score += CURATED_BONUS
-    if span.kind_hint and span.kind_hint == place.kind:
+    if span.kind_hint and place.kind in _HINTED.get(span.kind_hint, {span.kind_hint}):
         score += 0.3
-    if ambiguous:
-        if (place.admin1 and place.admin1 in admin_context) or \
-                (place.admin2 and place.admin2 in admin_context):
-            score += 1.0
-        if anchors:
-            nearest = min(haversine_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
-            score -= min(nearest, 200.0) / 50.0
+    # A governorate or district the article names is as good as a place 30 km away.
+    if ambiguous and (anchors or admin_context):
+        nearest = _nearest_km(place, anchors) if anchors else FAR_DISTANCE_KM
+        if _in_context(place, admin_context):
+            nearest = min(nearest, NEAR_KM)
+        score -= min(nearest, FAR_DISTANCE_KM) / 50.0
     return score
 
 
+_HINTED = {"city": {"city", "town"}, "town": {"city", "town"}}
+"""Kinds a cue word fits: news calls a town a city and a city a town."""
 CURATED_BONUS = 0.3
 """The theater's own rows are the places its news is about (Ras al-Ayn the town, not one of
 the villages of the same name)."""
+FAR_DISTANCE_KM = 200.0
+"""Distances to the article's places count up to this far (4 points at most)."""
 FAR_KM = 60.0
 """A village candidate this far from every sure place of the article is not trusted: the
 article's village is likely one no gazetteer has (the mention stays unresolved, with the
 far namesakes as candidates)."""
+NEAR_KM = 30.0
+"""A lone village this close to the article's sure places is sure too (the villages of one
+report lie within about 30 km of each other)."""
+SAME_PLACE_KM = 3.0
+"""Namesakes this close are one village recorded twice (GeoNames and Who's On First keep
+near-duplicates): choosing between them is no guess."""
 AMBIGUITY_MARGIN = 0.6
 """A namesake is chosen only when it scores this much above the next one (about 30 km nearer
 the article's other places); otherwise the mention stays ambiguous, with its candidates."""
@@ -179,9 +205,12 @@ same consonants this close to one of the article's sure places, and nowhere else
 it for a name of three consonants, which many villages share)."""
 
 
-def _near_spelling(span: Span, anchors: list[Place], gazetteer: Gazetteer) -> list[Place]:
+def _near_spelling(span: Span, anchors: list[Place], gazetteer: Gazetteer,
+                   admin_context: set[str] = frozenset()) -> list[Place]:
     """Gazetteer places spelled with the span's consonants near the article's sure places
-    (`geo.names.loose_key`), nearest first; several only when they are equally near."""
+    (`geo.names.loose_key`), nearest first; those in a governorate or district the article
+    names first; several only when they are equally near and not one place recorded
+    twice."""
     key = loose_key(span.surface)
     ids = gazetteer.loose.get(key, ())
     if not ids or not anchors:
@@ -193,8 +222,14 @@ def _near_spelling(span: Span, anchors: list[Place], gazetteer: Gazetteer) -> li
         if distance <= reach:
             near.append((distance, place))
     near.sort(key=lambda dp: dp[0])
+    named = [dp for dp in near if _in_context(dp[1], admin_context)]
+    near = named or near
     if len(near) > 1 and near[1][0] - near[0][0] > reach / 2:
         return [near[0][1]]
+    first = near[0][1] if near else None
+    if first is not None and all(haversine_km(first.lat, first.lon, p.lat, p.lon)
+                                 <= SAME_PLACE_KM for _, p in near):
+        return [first]
     return [p for _, p in near]
 
 
@@ -227,18 +262,32 @@ def _in_context(place: Place, admin_context: set[str]) -> bool:
     return bool({place.admin1, place.admin2} & admin_context - {""})
 
 
+def _paragraphs(text: str, spans: list[Span]) -> list[int]:
+    """The paragraph (blank-line separated) each span stands in: the items of a daily digest
+    are about different fronts."""
+    breaks = [m.start() for m in re.finditer(r"\n\s*\n", text)]
+    return [bisect_right(breaks, span.start) for span in spans]
+
+
+def _same_paragraph(places: list[Place | None], paragraphs: list[int], index: int
+                    ) -> list[Place]:
+    return [p for i, p in enumerate(places)
+            if p is not None and i != index and paragraphs[i] == paragraphs[index]]
+
+
 def _sure_places(spans: list[Span], pools: list[list[Place]], anchors: list[Place | None],
-                 admin_context: set[str]) -> list[Place | None]:
+                 admin_context: set[str], paragraphs: list[int]) -> list[Place | None]:
     """The anchors, plus the point each other span names clearly given them: a lone village
-    near them, or the namesake that wins by `SURE_MARGIN`."""
+    near the anchors of its paragraph (or in a paragraph without any), or the namesake that
+    wins by `SURE_MARGIN`."""
     sure = list(anchors)
-    known = [a for a in anchors if a is not None]
     for index, (span, pool) in enumerate(zip(spans, pools, strict=True)):
         points = [p for p in pool if not p.is_area and p.kind != "corridor"]
         if sure[index] is not None or not points or len(points) < len(pool):
             continue
         if len(points) == 1:
-            if not known or _nearest_km(points[0], known) <= FAR_KM:
+            near = _same_paragraph(anchors, paragraphs, index)
+            if not near or _nearest_km(points[0], near) <= NEAR_KM:
                 sure[index] = points[0]
             continue
         others = [a for i, a in enumerate(anchors) if a is not None and i != index]
@@ -267,9 +316,10 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
     }
     # Two passes: the spans with one candidate place the others; those placed by a clear
     # margin then help place the rest. A dateline is where the reporter files from.
+    paragraphs = _paragraphs(text, spans)
     anchors = _sure_places(spans, pools, [
         None if _is_dateline(text, span) else _anchor(pool)
-        for span, pool in zip(spans, pools, strict=True)], admin_context)
+        for span, pool in zip(spans, pools, strict=True)], admin_context, paragraphs)
     mentions = []
     for index, (span, pool) in enumerate(zip(spans, pools, strict=True)):
         sentence = sentences.at(span.start)
@@ -279,7 +329,7 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
         # The other spans' sure places: a span is no anchor for itself.
         others = [a for i, a in enumerate(anchors) if a is not None and i != index]
         if not pool and not span.candidates and span.kind_hint != "facility":
-            near = _near_spelling(span, others, gazetteer)
+            near = _near_spelling(span, others, gazetteer, admin_context)
             if len(near) == 1:
                 mentions.append(_at(near[0], span, document, sentence, "gazetteer+spelling"))
                 continue
@@ -295,11 +345,12 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
             continue
         scores = _ranked(span, pool, others, admin_context)
         best_score, best = scores[0]
-        if best.kind == "village" and best.source not in CURATED_SOURCES and others \
-                and _nearest_km(best, others) > FAR_KM and not _in_context(best, admin_context):
+        beside = _same_paragraph(anchors, paragraphs, index)
+        if best.kind == "village" and best.source not in CURATED_SOURCES and beside \
+                and _nearest_km(best, beside) > FAR_KM and not _in_context(best, admin_context):
             # The gazetteer's villages of that name are all far from the article's places:
             # the one meant is likely spelled another way near them, or not in a gazetteer.
-            near = _near_spelling(span, others, gazetteer)
+            near = _near_spelling(span, beside, gazetteer, admin_context)
             if len(near) == 1:
                 mentions.append(_at(near[0], span, document, sentence, "gazetteer+spelling"))
             else:
@@ -308,7 +359,9 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
                     candidates=" ".join(p.place_id for _, p in scores)))
             continue
         if len(scores) > 1 and best.source not in CURATED_SOURCES \
-                and best_score - scores[1][0] < AMBIGUITY_MARGIN:
+                and best_score - scores[1][0] < AMBIGUITY_MARGIN and any(
+                    haversine_km(best.lat, best.lon, p.lat, p.lon) > SAME_PLACE_KM
+                    for s, p in scores[1:] if best_score - s < AMBIGUITY_MARGIN):
             close = [p for s, p in scores if best_score - s < AMBIGUITY_MARGIN]
             mentions.append(Mention(
                 **unresolved, kind=best.kind, score=0.0, method="ambiguous",
