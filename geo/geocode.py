@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from geo.extract import SentenceIndex
 from geo.gazetteer import SOURCE_RANK, Gazetteer, haversine_km
@@ -269,10 +269,39 @@ def _paragraphs(text: str, spans: list[Span]) -> list[int]:
     return [bisect_right(breaks, span.start) for span in spans]
 
 
-def _same_paragraph(places: list[Place | None], paragraphs: list[int], index: int
-                    ) -> list[Place]:
-    return [p for i, p in enumerate(places)
-            if p is not None and i != index and paragraphs[i] == paragraphs[index]]
+class _Anchors:
+    """The sure places of an article, each counted once, for the other spans to lean on.
+
+    A span is no anchor for itself; a place named many times is one anchor (a page that
+    repeats a name ten thousand times costs no more than one that names it once).
+    """
+
+    def __init__(self, places: list[Place | None], paragraphs: list[int]) -> None:
+        self.places, self.paragraphs = places, paragraphs
+        self.unique = {p.place_id: p for p in places if p is not None}
+        self.count: Counter[tuple[int | None, str]] = Counter()
+        for place, paragraph in zip(places, paragraphs, strict=True):
+            if place is not None:
+                self.count[(None, place.place_id)] += 1
+                self.count[(paragraph, place.place_id)] += 1
+        self._memo: dict[tuple[int | None, str | None], list[Place]] = {}
+
+    def _around(self, paragraph: int | None, own: Place | None) -> list[Place]:
+        key = (paragraph, own.place_id if own is not None else None)
+        if key not in self._memo:
+            self._memo[key] = [
+                place for place_id, place in self.unique.items()
+                if self.count[(paragraph, place_id)] > (1 if own is not None
+                                                        and own.place_id == place_id else 0)]
+        return self._memo[key]
+
+    def others(self, index: int) -> list[Place]:
+        """The sure places of the other spans of the article."""
+        return self._around(None, self.places[index])
+
+    def beside(self, index: int) -> list[Place]:
+        """The sure places of the other spans of the same paragraph."""
+        return self._around(self.paragraphs[index], self.places[index])
 
 
 def _sure_places(spans: list[Span], pools: list[list[Place]], anchors: list[Place | None],
@@ -281,17 +310,21 @@ def _sure_places(spans: list[Span], pools: list[list[Place]], anchors: list[Plac
     near the anchors of its paragraph (or in a paragraph without any), or the namesake that
     wins by `SURE_MARGIN`."""
     sure = list(anchors)
+    known = _Anchors(anchors, paragraphs)
+    ranked_memo: dict[tuple, list[tuple[float, Place]]] = {}
     for index, (span, pool) in enumerate(zip(spans, pools, strict=True)):
         points = [p for p in pool if not p.is_area and p.kind != "corridor"]
         if sure[index] is not None or not points or len(points) < len(pool):
             continue
         if len(points) == 1:
-            near = _same_paragraph(anchors, paragraphs, index)
+            near = known.beside(index)
             if not near or _nearest_km(points[0], near) <= NEAR_KM:
                 sure[index] = points[0]
             continue
-        others = [a for i, a in enumerate(anchors) if a is not None and i != index]
-        ranked = _ranked(span, pool, others, admin_context)
+        key = (span.key, span.kind_hint, tuple(p.place_id for p in pool))
+        if key not in ranked_memo:
+            ranked_memo[key] = _ranked(span, pool, known.others(index), admin_context)
+        ranked = ranked_memo[key]
         if ranked[0][0] - ranked[1][0] >= SURE_MARGIN:
             sure[index] = ranked[0][1]
     return sure
@@ -317,19 +350,28 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
     # Two passes: the spans with one candidate place the others; those placed by a clear
     # margin then help place the rest. A dateline is where the reporter files from.
     paragraphs = _paragraphs(text, spans)
-    anchors = _sure_places(spans, pools, [
+    anchors = _Anchors(_sure_places(spans, pools, [
         None if _is_dateline(text, span) else _anchor(pool)
-        for span, pool in zip(spans, pools, strict=True)], admin_context, paragraphs)
+        for span, pool in zip(spans, pools, strict=True)], admin_context, paragraphs),
+        paragraphs)
+    ranked_memo: dict[tuple, list[tuple[float, Place]]] = {}
+    spelled_memo: dict[tuple[str, int], list[Place]] = {}
+
+    def spelled(span: Span, near: list[Place]) -> list[Place]:
+        key = (loose_key(span.surface), id(near))
+        if key not in spelled_memo:
+            spelled_memo[key] = _near_spelling(span, near, gazetteer, admin_context)
+        return spelled_memo[key]
+
     mentions = []
     for index, (span, pool) in enumerate(zip(spans, pools, strict=True)):
         sentence = sentences.at(span.start)
         unresolved = {"doc_id": document.doc_id, "start": span.start, "end": span.end,
                       "surface": span.surface, "place_id": None, "name": span.surface,
                       "lat": None, "lon": None, "sentence": sentence}
-        # The other spans' sure places: a span is no anchor for itself.
-        others = [a for i, a in enumerate(anchors) if a is not None and i != index]
+        others = anchors.others(index)
         if not pool and not span.candidates and span.kind_hint != "facility":
-            near = _near_spelling(span, others, gazetteer, admin_context)
+            near = spelled(span, others)
             if len(near) == 1:
                 mentions.append(_at(near[0], span, document, sentence, "gazetteer+spelling"))
                 continue
@@ -343,14 +385,18 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
                 **unresolved, kind=span.kind_hint or "unknown", score=0.0,
                 method=f"cue:{span.cue}" if span.cue else "unmatched"))
             continue
-        scores = _ranked(span, pool, others, admin_context)
+        memo_key = (span.key, span.kind_hint, tuple(p.place_id for p in pool),
+                     id(others))
+        if memo_key not in ranked_memo:
+            ranked_memo[memo_key] = _ranked(span, pool, others, admin_context)
+        scores = ranked_memo[memo_key]
         best_score, best = scores[0]
-        beside = _same_paragraph(anchors, paragraphs, index)
+        beside = anchors.beside(index)
         if best.kind == "village" and best.source not in CURATED_SOURCES and beside \
                 and _nearest_km(best, beside) > FAR_KM and not _in_context(best, admin_context):
             # The gazetteer's villages of that name are all far from the article's places:
             # the one meant is likely spelled another way near them, or not in a gazetteer.
-            near = _near_spelling(span, beside, gazetteer, admin_context)
+            near = spelled(span, beside)
             if len(near) == 1:
                 mentions.append(_at(near[0], span, document, sentence, "gazetteer+spelling"))
             else:
