@@ -580,7 +580,7 @@ def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = 
             places[twin.place_id] = replace(
                 twin, population=max(twin.population, place.population),
                 geonameid=twin.geonameid or place.geonameid)
-            _add_keys(keys, twin, curated=False, names=names)
+            _add_keys(keys, twin, curated=False, names=_own_names(places, keys, twin, names))
             continue
         places[place.place_id] = place
         _add_keys(keys, place, curated=False)
@@ -655,7 +655,17 @@ def _add_wof(places: dict[str, Place], keys: dict[str, set[str]], records: list[
         places[twin.place_id] = replace(
             twin, geonameid=twin.geonameid or record.gn_id, admin2=twin.admin2 or record.county,
             population=max(twin.population, record.population))
-        _add_keys(keys, twin, curated=False, names=names)
+        _add_keys(keys, twin, curated=False, names=_own_names(places, keys, twin, names))
+
+
+def _own_names(places: dict[str, Place], keys: dict[str, set[str]], twin: Place,
+               names: list[str]) -> list[str]:
+    """The names a record may add to the curated place it is: not a curated name of another
+    place (Who's On First lists "Kobanî" among the spellings of Afrin)."""
+    def taken(name: str) -> bool:
+        return any(places[i].source in ("theater", "admin1", "corridor", "override")
+                   and i != twin.place_id for i in keys.get(name_key(name), ()))
+    return [n for n in names if not taken(n)]
 
 
 def _seats(places: dict[str, Place], keys: dict[str, set[str]]) -> dict[str, Place]:
@@ -735,7 +745,10 @@ def load_gazetteer(theater: Theater | None = None, *, overrides_path: Path | Non
         from geo.online import default_cache_path
 
         online_cache = online_cache or default_cache_path()
+    from geo.corridor_lines import user_corridors_path
+
     inputs = [*theater.files.values(), theater.folder / "theater.toml", overrides_path,
+              user_corridors_path(theater),
               *sorted(geonames_dir.glob("*.json")), *sorted(wof_dir.glob("*.json")),
               *([online_cache] if use_online_cache else []),
               *(settings.PACKAGE_DATA / name for name in ("stopnames.txt", "personnames.txt"))]

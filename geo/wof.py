@@ -13,7 +13,8 @@ A record becomes a point place ``wof:<id>`` of source ``wof``, whose citation is
 On First page and its GeoNames id. Its kind comes from the GeoNames feature code: seats of
 governorates are cities, seats of districts and subdistricts towns, other populated places
 villages; an airport is an airbase. Districts become area places ``district:<id>`` of kind
-``district``, named like their seat town ("Ras al-Ayn district", "the Manbij countryside").
+``district``, named like their seat town with the word district ("Ras al-Ayn district"): a
+bare "Manbij", or "the Manbij countryside", is the town.
 """
 
 from __future__ import annotations
@@ -214,8 +215,10 @@ def district_places(path: Path, records: Iterable[WofRecord], seats: dict[str, P
         if seat is not None:
             names += [seat.name, *seat.alt_names]
         label = seat.name if seat is not None else name
-        names = list(dict.fromkeys(n for n in names if n))
-        names += [f"{n} district" for n in names if _latin(n)]
+        # Only "Manbij district" names the district: a bare "Manbij" (or "the Manbij
+        # countryside") is the town.
+        names = list(dict.fromkeys(f"{n} district" for n in names if n and _latin(n)
+                                   and not n.lower().endswith(" district")))
         geometry = shape(feature["geometry"])
         point = geometry.representative_point()
         places.append(Place(

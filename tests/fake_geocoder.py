@@ -89,14 +89,24 @@ def theater_row(name: str) -> tuple[int, dict[str, str]]:
 
 
 def theater_without(name: str, folder: Path) -> Theater:
-    """The active theater with the row ``name`` taken out of its supplement (written to
-    ``folder``): a name the offline gazetteer then lacks."""
+    """The active theater with the row ``name`` taken out of its supplement, and the Who's
+    On First villages of that name out of its localities (written to ``folder``): a name
+    the offline gazetteer then lacks."""
+    from geo.names import name_key
+    from geo.wof import read_wof_csv
+
     theater = load_theater()
     line, _ = theater_row(name)
     lines = theater.path("places").read_text(encoding="utf-8").splitlines(keepends=True)
     path = folder / "places.csv"
     path.write_text("".join(lines[:line - 1] + lines[line:]), encoding="utf-8")
-    return replace(theater, files={**theater.files, "places": path})
+    named = {str(r.wof_id) for r in read_wof_csv(theater.path("wof"))
+             if name_key(name) in {name_key(n) for n in r.names}}
+    wof_lines = theater.path("wof").read_text(encoding="utf-8").splitlines(keepends=True)
+    wof = folder / "wof_localities.csv"
+    wof.write_text("".join(row for row in wof_lines if row.split(",", 1)[0] not in named),
+                   encoding="utf-8")
+    return replace(theater, files={**theater.files, "places": path, "wof": wof})
 
 
 def from_row(name: str, osm_key: str, osm_value: str, **changes: object) -> Known:

@@ -38,7 +38,7 @@ def test_attack_to_recapture_is_contested_and_leaves_the_holder(seed_documents, 
 
 def test_passive_voice_with_hedge(seed_documents, gazetteer, factions) -> None:
     claims = _claims(seed_documents["001"], gazetteer, factions)
-    (taken,) = _find(claims, "al-Mushairfeh", "capture")
+    (taken,) = _find(claims, "Mushayrifah", "capture")  # al-Mushairfeh, a village in WOF
     assert (taken.controller, taken.hedged, taken.negated) == ("TURKEY", True, False)
     assert taken.event_date == date(2020, 12, 24) and taken.date_basis == "narrative"
 

@@ -292,11 +292,16 @@ def test_a_place_said_not_to_lie_on_the_corridor_is_negated(claims_of) -> None:
     pytest.param("HTS targeted the area near the M5.", id="targeted-the-area-near"),
     pytest.param("Government forces captured villages near the M4.",
                  id="captured-villages-near"),
-    pytest.param("The Syrian army took control of the Aleppo-Damascus highway.",
-                 id="road-named-after-two-cities"),
 ])
 def test_mentions_that_say_nothing_about_a_corridor_give_no_claim(claims_of, text) -> None:
     assert claims_of(text) == []
+
+
+def test_a_road_named_by_two_towns_on_a_corridor_is_that_corridor(claims_of) -> None:
+    (claim,) = claims_of("The Syrian army took control of the Aleppo-Damascus highway.")
+    assert (claim.place_id, claim.controller, claim.action) == ("corridor:M5", "GOV", "capture")
+    (claim,) = claims_of("The Syrian army took control of the Lattakia-Aleppo highway.")
+    assert claim.place_id == "corridor:M4"
 
 
 def test_a_corridor_as_an_adjective_gives_the_claim_to_the_town(claims_of) -> None:

@@ -353,7 +353,8 @@ def test_cli_geojson_splits_corridors_into_segments(db, capsys) -> None:
     assert {f["geometry"]["type"] for f in features} == {"LineString"}
     assert {"ref", "holder", "fire_exposed", "frontline_km", "length_km"} <= set(
         features[0]["properties"])
-    assert {f["properties"]["holder"] for f in features} == {"SDF", "GOV", UNKNOWN}
+    # TURKEY: al-Mushairfeh on the M4 by Ayn Issa, allegedly taken by the SNA
+    assert {f["properties"]["holder"] for f in features} == {"SDF", "GOV", "TURKEY", UNKNOWN}
 
 
 def test_cli_series_between_two_dates(db, capsys) -> None:

@@ -121,7 +121,26 @@ def test_an_older_store_is_migrated_when_opened(tmp_path) -> None:
     Store(db).close()
     with sqlite3.connect(db) as conn:  # make it look like a version-1 file
         conn.execute("DROP TABLE baseline")
+        conn.execute("ALTER TABLE mentions DROP COLUMN candidates")
         conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
     with Store(db) as store:
         assert store.schema_version() == SCHEMA_VERSION
         assert store.baseline() == []
+
+
+def test_a_version_2_store_keeps_its_mentions_and_gains_the_candidates_of_ambiguous_names(
+        tmp_path, seed_documents, gazetteer) -> None:
+    from geo.places import geocode_document
+
+    db = tmp_path / "v2.db"
+    document = seed_documents["001"]
+    with Store(db) as store:
+        store.add(document, geocode_document(document, gazetteer), [])
+        stored = len(store.mentions())
+    with sqlite3.connect(db) as conn:
+        conn.execute("ALTER TABLE mentions DROP COLUMN candidates")
+        conn.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
+    with Store(db) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        mentions = store.mentions()
+        assert len(mentions) == stored and all(m["candidates"] == "" for m in mentions)
