@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -112,9 +113,18 @@ def cmd_places(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer_import(args: argparse.Namespace) -> int:
-    """``frontline gazetteer import FILE``: add a GeoNames country dump."""
-    from geo.gazetteer import import_geonames_dump
+    """``frontline gazetteer import PATH``: add a GeoNames country dump, or Who's On First
+    data (a repository checkout, or the flat CSV)."""
+    from geo.gazetteer import import_geonames_dump, import_wof
+    from geo.wof import is_wof_source
 
+    if is_wof_source(args.file):
+        out, records = import_wof(args.file)
+        kinds = Counter(r.placetype for r in records)
+        print(f"imported {len(records)} Who's On First places from {args.file} into {out} "
+              f"({', '.join(f'{n} {kind}' for kind, n in sorted(kinds.items()))}). "
+              "Data from Who's On First (https://whosonfirst.org/docs/licenses/).")
+        return 0
     out, report = import_geonames_dump(args.file)
     for problem in report.problems:
         print(f"warning: {problem}", file=sys.stderr)
@@ -745,7 +755,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     gazetteer = sub.add_parser("gazetteer", help="inspect or extend the gazetteer")
     gsub = gazetteer.add_subparsers(dest="gazetteer_command", required=True)
-    gimport = gsub.add_parser("import", help="import a GeoNames country dump (19 columns)")
+    gimport = gsub.add_parser("import", help="import a GeoNames country dump (19 columns), or "
+                                             "Who's On First data (a checkout or its CSV)")
     gimport.add_argument("file", type=Path)
     gimport.set_defaults(func=cmd_gazetteer_import)
     lookup = gsub.add_parser("lookup", help="show the places a name resolves to")

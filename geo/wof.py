@@ -158,6 +158,17 @@ def read_wof_checkout(folder: Path, countries: Iterable[str]) -> list[WofRecord]
     return sorted(records, key=lambda r: r.wof_id)
 
 
+def is_wof_source(path: Path) -> bool:
+    """A Who's On First checkout (a folder with ``data/``) or flat CSV (a ``wof_id``
+    column), rather than a GeoNames dump."""
+    if path.is_dir():
+        return True
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return False
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        return "wof_id" in handle.readline().split(",")
+
+
 def read_wof(path: Path, countries: Iterable[str]) -> list[WofRecord]:
     """Records of a flat CSV, or of a repository checkout when ``path`` is a folder."""
     if path.is_dir():
