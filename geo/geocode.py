@@ -1,22 +1,35 @@
-"""Resolve each toponym span to one gazetteer place, or leave it unresolved.
+"""Resolve each toponym span to one gazetteer place, or leave it unresolved or ambiguous.
 
 Area or point. A governorate shares its name with its seat city ("Idlib", "Aleppo"). A
 mention means the governorate when the text marks it ("Idlib province", "the province of
-Idlib", "the Raqqa countryside", "the governorates of al-Hasakah, Raqqa and Aleppo") and
-the city when the text marks that ("the city of Idlib", "near Aleppo", "west of Aleppo",
-an ALEPPO dateline, "Aleppo-Damascus"). Unmarked mentions follow the article: if it marks
-the governorate and never the city, they mean the governorate (one sense per discourse).
-Places listed together ("al-Hasakah, Raqqa and Aleppo") are of one type. Otherwise a bare
-name is the city.
+Idlib", "the Raqqa countryside", "southern Idlib", "Syria's Idlib", "the Idlib region",
+"the governorates of al-Hasakah, Raqqa and Aleppo") and the city when the text marks that
+("the city of Idlib", "near Aleppo", "west of Aleppo", an ALEPPO dateline,
+"Aleppo-Damascus"). Unmarked mentions follow the article: if it marks the governorate and
+never the city, or names towns of the governorate (Saraqib, Nayrab), they mean the
+governorate (one sense per discourse). Places listed together ("al-Hasakah, Raqqa and
+Aleppo") are of one type. Otherwise a bare name is the city. A district is only ever named
+with the word ("the Ras al-Ayn district").
 
-Among same-named points the score prefers: analyst overrides and the theater supplement
-over GeoNames; the kind a cue names ("the village of X"); larger places; places in a
-governorate the article names; and, most strongly, places near the article's unambiguous
-places (up to -4 points at 200 km, so an article about Azaz and Mare' puts "Suran" at the
-Suran near Azaz, not the larger Suran in Hama).
+Among same-named points (15 villages are called Mushayrifah) the score prefers: analyst
+overrides and the theater supplement; cities before towns before villages; the kind a cue
+names ("the village of X"); larger places; and, most strongly, places near the article's
+*sure* places. Sure places come in two passes: spans with one candidate (not a village of a
+worldwide source, not a dateline), then the points those place clearly (a lone village near
+them in its paragraph, a namesake that wins by a clear margin). A governorate or district
+the article names counts as a sure place about 30 km away. Then:
 
-Names found only by a cue phrase have no candidates: they come out unresolved (method
-``cue``), with no coordinates. Nothing is guessed.
+- when the best namesake is not clearly better than the next (`AMBIGUITY_MARGIN`), the
+  mention stays **ambiguous**, with its candidates; namesakes within 3 km of each other are
+  one village recorded twice, not an ambiguity;
+- a village of a worldwide source more than `FAR_KM` from every sure place of its
+  paragraph is not trusted: its candidates are kept, the mention stays unresolved (**far**);
+- a name the gazetteer has in no spelling is looked up by its consonants
+  (`geo.names.loose_key`: Inqrati / Inqirat) among places near the sure places
+  (**gazetteer+spelling**), and nowhere else.
+
+Names found only by a cue phrase, and not placed that way, stay unresolved (method ``cue``),
+with no coordinates. Nothing is guessed.
 """
 
 from __future__ import annotations
@@ -146,6 +159,14 @@ def area_senses(text: str, spans: list[Span], gazetteer: Gazetteer) -> list[bool
     return area
 
 
+def _distance_penalty(km: float) -> float:
+    """Points a candidate loses for lying ``km`` from the article's nearest sure place: a
+    linear part (about 1.4 points per 100 km) and a logarithmic one, so that 4 km against
+    30 km matters as much as 100 against 170 (at most 4.4 points, from 200 km on)."""
+    km = min(km, FAR_DISTANCE_KM)
+    return km / 70.0 + 0.4 * math.log1p(km / 5.0)
+
+
 def _score(place: Place, *, span: Span, anchors: list[Place], admin_context: set[str],
            ambiguous: bool) -> float:
     score = 0.5 * SOURCE_RANK.get(place.source, 0) + _KIND_BONUS.get(place.kind, 0.2)
@@ -159,7 +180,7 @@ def _score(place: Place, *, span: Span, anchors: list[Place], admin_context: set
         nearest = _nearest_km(place, anchors) if anchors else FAR_DISTANCE_KM
         if _in_context(place, admin_context):
             nearest = min(nearest, NEAR_KM)
-        score -= min(nearest, FAR_DISTANCE_KM) / 50.0
+        score -= _distance_penalty(nearest)
     return score
 
 
@@ -169,8 +190,8 @@ CURATED_BONUS = 0.3
 """The theater's own rows are the places its news is about (Ras al-Ayn the town, not one of
 the villages of the same name)."""
 FAR_DISTANCE_KM = 200.0
-"""Distances to the article's places count up to this far (4 points at most)."""
-FAR_KM = 60.0
+"""Distances to the article's places count up to this far."""
+FAR_KM = 50.0
 """A village candidate this far from every sure place of the article is not trusted: the
 article's village is likely one no gazetteer has (the mention stays unresolved, with the
 far namesakes as candidates)."""

@@ -93,3 +93,62 @@ def test_place_names_that_are_also_given_names_need_context(gazetteer) -> None:
 def test_unknown_names_with_short_folded_heads_are_kept(gazetteer) -> None:
     spans = find_toponyms("Shells hit the villages of Umm Shaifa and Tal Nar.", gazetteer)
     assert [(s.surface, s.candidates) for s in spans] == [("Umm Shaifa", ()), ("Tal Nar", ())]
+
+
+# --- the village gazetteer's precision guards and cue phrases --------------------------------
+
+def _surfaces(text: str, gazetteer) -> list[str]:
+    return [s.surface for s in find_toponyms(text, gazetteer)]
+
+
+def test_a_persons_name_is_no_village(gazetteer) -> None:
+    # Bashar and Sheikh Hasan are Who's On First villages, and names of people first.
+    text = ("President Bashar al-Assad met General Ismet Sheikh Hasan. Troops later entered "
+            "the village of Sheikh Hasan.")
+    assert _surfaces(text, gazetteer) == ["Sheikh Hasan"]
+
+
+def test_a_surname_after_a_given_name_is_no_town(gazetteer) -> None:
+    assert _surfaces("General Mazloum Kobani said the front was quiet.", gazetteer) == []
+
+
+def test_a_foreign_capital_is_never_a_village(gazetteer) -> None:
+    # Anqarah is a village in Hasakah whose records also spell it Ankara.
+    assert _surfaces("Officials in Ankara said the talks went on.", gazetteer) == []
+    assert _surfaces("They met in the Black Sea resort town of Sochi.", gazetteer) == []
+
+
+def test_month_abbreviations_of_a_dateline_are_no_places(gazetteer) -> None:
+    assert _surfaces("DAMASCUS, Nov. 9 (Xinhua) -- Battles went on.", gazetteer) == ["DAMASCUS"]
+
+
+def test_a_list_carries_its_place_context_to_every_name(gazetteer) -> None:
+    # Each of these villages alone would need a word like "in" before it.
+    names = _surfaces("The army liberated Joubas, Mardikh and Tarmala on Monday.", gazetteer)
+    assert {"Joubas", "Mardikh", "Tarmala"} <= set(names)
+    assert _surfaces("Mardikh said nothing.", gazetteer) == []
+
+
+def test_a_mountain_is_one_place_not_the_village_inside_its_name(gazetteer) -> None:
+    spans = find_toponyms("Troops advanced in Jabal al-Zawiya and on Zawiyah Mountain.",
+                          gazetteer)
+    assert [(s.surface, s.kind_hint, s.candidates) for s in spans] == [
+        ("Jabal al-Zawiya", "region", ()), ("Zawiyah Mountain", "region", ())]
+
+
+def test_areas_posts_and_fields_are_named_places(gazetteer) -> None:
+    text = ("Patrols entered the Qasrawi area. Turkey left the Tal Zuhur observation post. "
+            "A convoy reached the Conoco field.")
+    spans = find_toponyms(text, gazetteer)
+    assert [(s.surface, s.kind_hint) for s in spans] == [
+        ("Qasrawi", "region"), ("Tal Zuhur", "facility"), ("Conoco field", "facility")]
+
+
+def test_what_a_force_takes_is_a_place(gazetteer) -> None:
+    text = "The army captured Qasrawi, Tal Zuhur and Umm Zarzur from the militants."
+    assert _surfaces(text, gazetteer) == ["Qasrawi", "Tal Zuhur", "Umm Zarzur"]
+    assert _surfaces("The army captured Turkish positions.", gazetteer) == []
+
+
+def test_a_place_phrase_after_a_foreign_adjective_is_abroad(gazetteer) -> None:
+    assert _surfaces("Shells fell on the Turkish border town of Qasrawi.", gazetteer) == []

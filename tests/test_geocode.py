@@ -93,3 +93,69 @@ def test_seed_places_resolve_to_their_sourced_points(seed_documents, gazetteer) 
     by_surface = {m.surface: m for m in mentions}
     assert (by_surface["Anadan"].lat, by_surface["Anadan"].lon) == (36.29361, 37.04444)
     assert (by_surface["Haritan"].lat, by_surface["Haritan"].lon) == (36.28861, 37.08527)
+
+
+# --- namesakes among ten thousand villages --------------------------------------------------
+
+def _one(text: str, surface: str, gazetteer):
+    return next(m for m in geocode_document(document(text), gazetteer) if m.surface == surface)
+
+
+def test_a_spelling_the_gazetteer_lacks_is_placed_among_villages_near_the_others(gazetteer):
+    # "Inqrati" is not a spelling of any record; Inqirat, 8 km from Saraqib, is.
+    mention = _one("The army captured Inqrati, near Saraqib, on Sunday.", "Inqrati", gazetteer)
+    assert mention.method == "gazetteer+spelling" and mention.name == "Inqirat"
+    far = _one("The SNA captured Inqrati, near Tell Tamr.", "Inqrati", gazetteer)
+    assert far.place_id is None  # no village of those consonants near Tell Tamr
+
+
+def test_a_village_far_from_every_place_of_its_paragraph_is_not_trusted(gazetteer):
+    # The only Arishah of the gazetteer lies 60 km from Tell Tamr.
+    mention = _one("The SDF took back the village of Arisha north of Tell Tamr and Manbij.",
+                   "Arisha", gazetteer)
+    assert mention.place_id is None and mention.method == "far" and mention.candidates
+
+
+def test_namesakes_the_text_does_not_tell_apart_stay_ambiguous_with_candidates(gazetteer):
+    mention = _one("Clashes were reported in Mushayrifah.", "Mushayrifah", gazetteer)
+    assert mention.place_id is None and mention.method == "ambiguous"
+    assert len(mention.candidates.split()) > 1
+    near = _one("Clashes were reported in Mushayrifah, near Ain Issa.", "Mushayrifah",
+                gazetteer)
+    assert near.place_id == "wof:1276762963"  # 4 km NE of Ayn Issa
+
+
+def test_a_governorate_the_article_names_places_its_villages(gazetteer):
+    idlib = _one("Turkey said government forces had left the town of Nairab in Idlib "
+                 "province.", "Nairab", gazetteer)
+    assert idlib.place_id is not None and gazetteer[idlib.place_id].admin1 == "Idlib"
+
+
+def test_one_village_recorded_twice_is_no_ambiguity(gazetteer):
+    # Who's On First keeps Safuhun and Sfawhun, 1.7 km apart: one village.
+    mention = _one("The army shelled Safuhun, Kansafrah and Tarmala.", "Safuhun", gazetteer)
+    assert mention.place_id is not None
+
+
+def test_a_dateline_does_not_place_the_story(gazetteer):
+    mentions = geocode_document(document(
+        "DAMASCUS, Nov. 9 (Xinhua) -- Battles raged in the village of Tal Nasri near Tell "
+        "Tamr."), gazetteer)
+    assert mentions[0].surface == "DAMASCUS" and mentions[0].place_id == "syria:damascus"
+
+
+def test_the_towns_of_a_province_make_its_bare_name_the_province(gazetteer):
+    mentions = geocode_document(document(
+        "The offensive in Idlib went on as the army entered Saraqib and Maarat al-Numan."),
+        gazetteer)
+    assert mentions[0].surface == "Idlib" and mentions[0].place_id == "admin1:SY-ID"
+    city = geocode_document(document("Shells fell 30 km south of Idlib, in Maarat al-Numan."),
+                            gazetteer)
+    assert city[0].place_id == "syria:idlib"  # "south of" marks the city
+
+
+def test_the_district_is_named_with_the_word(gazetteer):
+    mentions = geocode_document(document(
+        "Turkish forces took villages in the Ras al-Ain district and shelled Ras al-Ain."),
+        gazetteer)
+    assert [m.place_id for m in mentions] == ["district:1108779083", "syria:ras-al-ayn"]
