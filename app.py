@@ -276,6 +276,8 @@ def war_on_a_date() -> None:
     deck = war_deck(DB, stamp, overrides_stamp(), day, view.layers, before, place, online)
     event = st.pydeck_chart(deck, height=600, key="map", on_select="rerun",
                             selection_mode="single-object")
+    if theater.credit:
+        st.caption(theater.credit)
     picked = (event.selection.get("objects", {}).get(places_layer(day)) or []
               if event else [])
     picked_id = picked[0].get("place_id") if picked else None

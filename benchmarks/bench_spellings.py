@@ -98,7 +98,8 @@ def collisions(places: list[dict], km: float) -> dict[str, int]:
     raw = [{n.casefold() for n in place["names"]} for place in places]
     near = folded = alike = 0
     for (row, col), members in cells.items():
-        around = [j for dr in (-1, 0, 1) for dc in (-1, 0, 1) for j in cells.get((row + dr, col + dc), ())]
+        around = [j for dr in (-1, 0, 1) for dc in (-1, 0, 1)
+                  for j in cells.get((row + dr, col + dc), ())]
         for i in members:
             for j in around:
                 if j <= i or _km(places[i]["point"], places[j]["point"]) > km:

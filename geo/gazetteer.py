@@ -54,6 +54,8 @@ PLACE_KINDS = frozenset(
     {"city", "town", "village", "facility", "crossing", "dam", "airbase", "region"}
 )
 PLACES_COLUMNS = ("name", "alt_names", "kind", "lat", "lon", "admin1", "source_url")
+"""The columns a places CSV needs; the theater's also cites ``geonames_id`` and ``wof_id``
+(and ``first_source_url``, the page a row cited before its Who's On First record)."""
 GEONAMES_COLUMNS = 19
 SOURCE_RANK = {"nominatim": 0, "photon": 0, "geonames": 1, "geonames-dump": 2, "wof": 1,
                "theater": 3, "admin1": 3, "corridor": 3, "override": 4}
@@ -202,10 +204,11 @@ def read_places_csv(path: Path, *, source: str, id_prefix: str) -> list[Place]:
             seen[base] = seen.get(base, 0) + 1
             place_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
             alt = tuple(a.strip() for a in (row.get("alt_names") or "").split("|") if a.strip())
+            geonames_id = (row.get("geonames_id") or "").strip()
             places.append(Place(
                 place_id=place_id, name=name, kind=kind, lat=lat, lon=lon, source=source,
                 source_url=row["source_url"].strip(), admin1=(row.get("admin1") or "").strip(),
-                alt_names=alt,
+                alt_names=alt, geonameid=int(geonames_id) if geonames_id.isdigit() else None,
             ))
     return places
 

@@ -66,7 +66,8 @@ def snapshot_html(layers: dict[str, gpd.GeoDataFrame], theater: Theater, faction
 <body>
 <header><b>{html.escape(title)}</b>{legend}</header>
 <div id="deck-container"></div>
-<footer>Sources: {html.escape(sources)}. Hover a feature for its evidence.</footer>
+<footer>Sources: {html.escape(sources)}. Hover a feature for its evidence.
+{html.escape(theater.credit)}</footer>
 <script>
   createDeck({{
     container: document.getElementById("deck-container"),

@@ -38,6 +38,7 @@ class Theater:
     corridors: tuple[CorridorSpec, ...] = ()
     needs_context: tuple[str, ...] = ()
     foreign_adjectives: tuple[str, ...] = ()
+    credit: str = ""
     contested_window_days: int = 3
     stale_days: int = 60
     influence_km: dict[str, float] = field(default_factory=dict)
@@ -109,6 +110,7 @@ def _load(folder: Path, code: str) -> Theater:
         corridors=corridors,
         needs_context=tuple(raw.get("gazetteer", {}).get("needs_context", [])),
         foreign_adjectives=tuple(raw.get("gazetteer", {}).get("foreign_adjectives", [])),
+        credit=str(raw.get("credit", "")),
         contested_window_days=int(raw.get("timeline", {}).get("contested_window_days", 3)),
         stale_days=int(raw.get("timeline", {}).get("stale_days", 60)),
         influence_km={k: float(v) for k, v in

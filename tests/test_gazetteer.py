@@ -18,17 +18,35 @@ def test_every_place_cites_its_source(gazetteer) -> None:
 
 
 def test_theater_rows_keep_their_sourced_coordinates(gazetteer) -> None:
+    # Ayn Issa's row cited a mirror of Wikipedia; it cites its Who's On First record now
     (ayn_issa,) = gazetteer.lookup("‘Ayn ‘Īsá")
-    assert (ayn_issa.lat, ayn_issa.lon) == (36.38528, 38.85944)
-    assert ayn_issa.source == "theater"
-    assert "wikipedia.org/wiki/Ayn_Issa" in ayn_issa.source_url
+    assert (ayn_issa.lat, ayn_issa.lon) == (36.3855, 38.86228)
+    assert ayn_issa.source == "theater" and ayn_issa.geonameid == 172134
+    assert ayn_issa.source_url == "https://spelunker.whosonfirst.org/id/1259789621/"
+    raqqa = next(p for p in gazetteer.lookup("Raqqa") if p.source == "theater")
+    assert "wikipedia" in raqqa.source_url or "whosonfirst" in raqqa.source_url
+
+
+def test_every_theater_row_cites_a_page_or_a_record(gazetteer) -> None:
+    import csv
+
+    from geo.theater import load_theater
+
+    with load_theater().path("places").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert all(r["source_url"].startswith("https://") or r["source_url"].startswith("http://")
+               for r in rows)
+    cited = [r for r in rows if r["wof_id"]]
+    assert len(cited) > 100 and all(r["geonames_id"].isdigit() for r in cited if r["geonames_id"])
+    moved = [r for r in rows if r["first_source_url"]]
+    assert moved and all("whosonfirst.org/id/" + r["wof_id"] in r["source_url"] for r in moved)
 
 
 def test_geonames_record_of_a_theater_town_merges_into_it(gazetteer) -> None:
     (aleppo_city,) = [p for p in gazetteer.lookup("Aleppo") if not p.is_area]
     assert aleppo_city.source == "theater"
     assert aleppo_city.geonameid is not None and aleppo_city.population > 1_000_000
-    assert (aleppo_city.lat, aleppo_city.lon) == (36.217, 37.167)
+    assert (aleppo_city.lat, aleppo_city.lon) == (36.203685, 37.172617)  # its WOF record
 
 
 def test_cities500_adds_towns_the_supplement_lacks(gazetteer) -> None:
