@@ -15,7 +15,11 @@ Toponyms, per article:
   *recall@5 km* is the share of gold toponyms found and correct within 5 km;
 - *precision*: among the distinct surfaces the pipeline reports, the share that overlap a
   gold surface;
-- a *comment leak* is a place of the article's ``comment_only_places`` reported for it.
+- a *comment leak* is a place of the article's ``comment_only_places`` reported for it;
+- *unknown settlements reported*: among gold villages, towns and cities without sourced
+  coordinates (no gazetteer has them, or several do), the share a mention covers (resolved,
+  ambiguous, approximate or listed for review: not silently dropped);
+- *false positives per 100 articles*: reported surfaces that overlap no gold surface.
 
 Claims: see `score_claims`.
 """
@@ -41,6 +45,9 @@ say nothing about who holds a place: they are left out on both sides."""
 
 PLACE_KM = 5.0
 """A claim's place is the gold place when its point lies this close to the gold point."""
+
+SETTLEMENTS = frozenset({"city", "town", "village"})
+"""Gold types counted as settlements: one no gazetteer has should still be reported."""
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -121,10 +128,13 @@ def score_toponyms(articles: list[GoldArticle], gazetteer: Gazetteer,
             hits = [m for m in found_mentions
                     if any(m.start < end and start < m.end for start, end in spans)]
             totals["gold"] += 1
+            unknown = gold.lat is None and gold.kind in SETTLEMENTS
+            totals["unknown"] += unknown
             if not hits:
                 misses.append(f"{article.article_id}: {gold.surface!r}")
                 continue
             totals["found"] += 1
+            totals["unknown_reported"] += unknown
             place_id = Counter(m.place_id for m in hits).most_common(1)[0][0]
             ok5, ok161 = (any(located(t, place_id, gazetteer, km) for t in (gold, *outer))
                           for km in (PLACE_KM, 161.0))
@@ -159,6 +169,9 @@ def score_toponyms(articles: list[GoldArticle], gazetteer: Gazetteer,
         "accuracy_5km": _ratio(totals["correct_5km"], totals["found"]),
         "accuracy_161km": _ratio(totals["correct_161km"], totals["found"]),
         "correct_5km": totals["correct_5km"],
+        "unknown": totals["unknown"], "unknown_reported": totals["unknown_reported"],
+        "unknown_recall": _ratio(totals["unknown_reported"], totals["unknown"]),
+        "false_positives_per_100": _ratio(100 * len(false_positives), len(articles)),
         "misses": misses, "wrong": wrong, "false_positives": false_positives,
         "comment_leaks": leaks,
     }
@@ -448,6 +461,10 @@ def summary_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
         ("toponym found (any place)", _figure(t["recall"], t["found"], t["gold"])),
         ("toponym precision", _figure(t["precision"], t["true_positive"], t["predicted"])),
         ("accuracy @5 km of found", _figure(t["accuracy_5km"])),
+        ("unknown settlements reported", _figure(t["unknown_recall"], t["unknown_reported"],
+                                                 t["unknown"])),
+        ("toponym FP per 100 articles", "-" if t["false_positives_per_100"] is None
+         else f"{t['false_positives_per_100']:.1f}"),
         ("claim precision", _figure(c["precision"], c["correct"], c["extracted"])),
         ("claim recall", _figure(c["recall"], c["found"], c["gold"])),
     ]

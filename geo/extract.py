@@ -109,6 +109,10 @@ _CUES: tuple[_Cue, ...] = (
         r"checkpoint|prison)\b"), kind="facility", with_noun=True),
     _Cue(re.compile(rf"(?P<names>{_NAME})\s+(?P<cue>camp|(?:oil\s?|gas\s?)?field)\b"),
          kind="facility", with_noun=True),
+    # "clashes in Umm Shaifa", "a post near Tal Nar": a name after a place word is a place
+    # only if a gazetteer place of its consonants lies near the article's places
+    # (`TENTATIVE_CUES`; geo.geocode drops it otherwise)
+    _Cue(re.compile(rf"\b(?P<cue>in|near|at|outside|around)\s+(?P<names>{_LIST})")),
 )
 _CUE_KIND = {"village": "village", "villages": "village", "town": "town", "towns": "town",
              "city": "city", "cities": "city", "settlement": "village", "hamlet": "village",
@@ -116,6 +120,8 @@ _CUE_KIND = {"village": "village", "villages": "village", "town": "town", "towns
              "crossing": "crossing"}
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|,?\s+and\s+")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|&)\s*(?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?")
+TENTATIVE_CUES = frozenset({"in", "near", "at", "outside", "around"})
+"""Cue words too common to make a place of a name the gazetteer cannot place."""
 FOREIGN_CUE_CITY = 100_000
 """A name only a cue finds is a city abroad (Sochi) when a city this big abroad has it."""
 BIG_FOREIGN_CITY = 1_000_000
@@ -364,16 +370,17 @@ def _cue_names(text: str, foreign_before: re.Pattern[str] | None = None
 
 
 def _plausible_unknown(name: str, gazetteer: Gazetteer, *, listed: bool = False) -> bool:
-    """A capitalised name of three letters or more, not an acronym, not a person's name;
-    not a common word unless a cue names it outright ("the villages of Hass, ...")."""
+    """A capitalised name of three letters or more, not an acronym, not a person's name,
+    not made of common words ("The Syrian"; "Sheikh Jort" is a village); names a cue lists
+    outright ("the villages are Hass, Al-Said, ...": ``listed``) may be common words."""
     words = [t for t in tokenize(name) if not t.article]
     if not words or not _capitalised(words[0].text) or _is_acronym(words[0].text):
         return False
     keys = [w.key for w in words]
-    if all(k in gazetteer.persons for k in keys):
+    if not listed and all(k in gazetteer.persons for k in keys):
         return False
-    head = keys[0]
-    return (listed or head not in stop_keys()) and head not in ARTICLES \
+    common = stop_keys()
+    return (listed or not all(k in common for k in keys)) and keys[0] not in ARTICLES \
         and sum(len(w.text) for w in words) >= 3
 
 

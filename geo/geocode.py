@@ -39,7 +39,7 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 
-from geo.extract import SentenceIndex
+from geo.extract import TENTATIVE_CUES, SentenceIndex
 from geo.gazetteer import SOURCE_RANK, Gazetteer, haversine_km
 from geo.models import Document, Mention, Place, Span
 from geo.names import loose_key
@@ -396,11 +396,13 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
             if len(near) == 1:
                 mentions.append(_at(near[0], span, document, sentence, "gazetteer+spelling"))
                 continue
-            if near:
+            if near and span.cue not in TENTATIVE_CUES:
                 mentions.append(Mention(
                     **unresolved, kind=span.kind_hint or "unknown", score=0.0,
                     method="ambiguous", candidates=" ".join(p.place_id for p in near)))
                 continue
+        if not span.candidates and span.cue in TENTATIVE_CUES:
+            continue  # "in Geneva": not a place of the theater's gazetteer near the others
         if not pool:
             mentions.append(Mention(
                 **unresolved, kind=span.kind_hint or "unknown", score=0.0,

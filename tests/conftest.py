@@ -62,6 +62,16 @@ def claims_of(gazetteer, factions):
     return run
 
 
+def curated_row(name: str) -> dict[str, str]:
+    """The theatre's curated gazetteer row of ``name`` (its sourced point and page)."""
+    import csv
+
+    from geo.theater import load_theater
+
+    with load_theater().path("places").open(encoding="utf-8") as handle:
+        return next(row for row in csv.DictReader(handle) if row["name"] == name)
+
+
 def document(text: str, *, published: str = "2020-02-17", title: str = ""):
     """A document made from a short text (the title is not prepended)."""
     from geo.ingest import make_document

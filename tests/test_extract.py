@@ -152,3 +152,8 @@ def test_what_a_force_takes_is_a_place(gazetteer) -> None:
 
 def test_a_place_phrase_after_a_foreign_adjective_is_abroad(gazetteer) -> None:
     assert _surfaces("Shells fell on the Turkish border town of Qasrawi.", gazetteer) == []
+
+
+def test_a_name_a_cue_lists_outright_may_be_a_common_word(gazetteer) -> None:
+    text = "The SDF said the villages are Qasrawi, Al-Said and Umm Zarzur."
+    assert _surfaces(text, gazetteer) == ["Qasrawi", "Al-Said", "Umm Zarzur"]

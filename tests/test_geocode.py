@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import document
+from conftest import curated_row, document
 
 from geo.places import geocode_document
 
@@ -89,10 +89,12 @@ def test_unknown_places_are_unresolved_never_guessed(gazetteer) -> None:
 
 
 def test_seed_places_resolve_to_their_sourced_points(seed_documents, gazetteer) -> None:
+    rows = {name: (float(curated_row(name)["lat"]), float(curated_row(name)["lon"]))
+            for name in ("Anadan", "Haritan")}
     mentions = geocode_document(seed_documents["003"], gazetteer)
     by_surface = {m.surface: m for m in mentions}
-    assert (by_surface["Anadan"].lat, by_surface["Anadan"].lon) == (36.29361, 37.04444)
-    assert (by_surface["Haritan"].lat, by_surface["Haritan"].lon) == (36.28861, 37.08527)
+    assert (by_surface["Anadan"].lat, by_surface["Anadan"].lon) == rows["Anadan"]
+    assert (by_surface["Haritan"].lat, by_surface["Haritan"].lon) == rows["Haritan"]
 
 
 # --- namesakes among ten thousand villages --------------------------------------------------
@@ -159,3 +161,13 @@ def test_the_district_is_named_with_the_word(gazetteer):
         "Turkish forces took villages in the Ras al-Ain district and shelled Ras al-Ain."),
         gazetteer)
     assert [m.place_id for m in mentions] == ["district:1108779083", "syria:ras-al-ayn"]
+
+
+def test_a_name_after_in_or_near_is_kept_only_where_the_gazetteer_places_it(gazetteer):
+    # "Kafrsajna" is spelled Kafr Sajnah in the gazetteer, 10 km from Kafr Nabl.
+    kept = geocode_document(document("The army shelled Kafr Nabl and positions in "
+                                     "Kafrsajna on Monday."), gazetteer)
+    assert [m.name for m in kept if m.surface == "Kafrsajna"] == ["Kafr Sajnah"]
+    dropped = geocode_document(document("Talks on Kafr Nabl were held in Geneva and in "
+                                        "Qasrawi."), gazetteer)
+    assert [m.surface for m in dropped] == ["Kafr Nabl"]
