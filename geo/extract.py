@@ -64,7 +64,10 @@ class _Cue:
     ``kind`` is the kind hint it gives ("" when the cue word says it); ``with_noun`` keeps
     the noun in the name ("the Sharakrak silos"); ``whole`` makes the cued name win over
     gazetteer names inside it ("Jabal al-Zawiya" is not the village of Zawiya); ``listed``
-    lets a common word be a name ("the villages of Hass, ...").
+    lets a common word be a name ("the villages of Hass, ..."). A cue whose names come
+    first ("Tal Nar village") gives its cue word as ``ends``: the pattern is only tried in
+    the few hundred characters before each occurrence of that word (a pattern that starts
+    with a name would otherwise be tried at every word of the text).
     """
 
     pattern: re.Pattern[str]
@@ -72,6 +75,7 @@ class _Cue:
     with_noun: bool = False
     whole: bool = False
     listed: bool = False
+    ends: re.Pattern[str] | None = None
 
 
 _CUES: tuple[_Cue, ...] = (
@@ -80,8 +84,10 @@ _CUES: tuple[_Cue, ...] = (
         rf"(?P<names>{_LIST})"), listed=True),
     _Cue(re.compile(rf"\b(?P<cue>outskirts)\s+of\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
                     rf"(?P<names>{_NAME})")),
-    _Cue(re.compile(rf"(?P<names>{_NAME})\s+(?P<cue>village|town|city)\b")),
-    _Cue(re.compile(rf"(?P<names>{_LIST})\s+(?P<cue>villages|towns)\b")),
+    _Cue(re.compile(rf"(?P<names>{_NAME})\s+(?P<cue>village|town|city)\b"),
+         ends=re.compile(r"\b(?:village|town|city)\b")),
+    _Cue(re.compile(rf"(?P<names>{_LIST})\s+(?P<cue>villages|towns)\b"),
+         ends=re.compile(r"\b(?:villages|towns)\b")),
     # "captured Al-Sahariyah, Ma'arat Muqs, Qursa' and Tarmala", "targeted locations in
     # al-Ftera and Sfuhen": what a force takes or strikes is a place
     _Cue(re.compile(
@@ -93,22 +99,22 @@ _CUES: tuple[_Cue, ...] = (
         r"\b(?P<cue>villages|towns)\b[^.;:]{0,40}?\b(?:are|were|include|including|namely)\s+"
         rf"(?P<names>{_LIST})"), listed=True),
     _Cue(re.compile(rf"\b(?:[Tt]he\s+)?(?P<names>{_NAME})\s+(?P<cue>area|region)\b"),
-         kind="region"),
+         kind="region", ends=re.compile(r"\b(?:area|region)\b")),
     _Cue(re.compile(rf"\b(?:[Tt]he\s+)?(?P<names>{_NAME})\s+"
                     r"(?P<cue>(?:military\s+|observation\s+)?(?:post|point))\b"),
-         kind="facility"),
+         kind="facility", ends=re.compile(r"\b(?:post|point)\b")),
     _Cue(re.compile(
         r"\b(?P<names>(?:Jabal|Jebel|Jabel|Djebel|Mount)\s+"
         rf"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh)[-‑ ])?[{_UPPER}][\w’'‘ʿ]*)(?P<cue>)"),
         kind="region", whole=True),
     _Cue(re.compile(rf"(?P<names>{_NAME}\s+(?P<cue>Mountains?))\b"), kind="region",
-         whole=True),
+         whole=True, ends=re.compile(r"\bMountains?\b")),
     _Cue(re.compile(
         rf"\b[Tt]he\s+(?P<names>{_NAME})\s+(?P<cue>grain\s+silos?|silos?|dam|air\s?base|airport|"
         r"bridge|crossing|camp|cement\s+plant|plant|factory|(?:oil\s?|gas\s?)?fields?|"
         r"checkpoint|prison)\b"), kind="facility", with_noun=True),
     _Cue(re.compile(rf"(?P<names>{_NAME})\s+(?P<cue>camp|(?:oil\s?|gas\s?)?field)\b"),
-         kind="facility", with_noun=True),
+         kind="facility", with_noun=True, ends=re.compile(r"\b(?:camp|field)\b")),
     # "clashes in Umm Shaifa", "a post near Tal Nar": a name after a place word is a place
     # only if a gazetteer place of its consonants lies near the article's places
     # (`TENTATIVE_CUES`; geo.geocode drops it otherwise)
@@ -345,6 +351,27 @@ def _gazetteer_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> li
     return spans
 
 
+_CUE_REACH = 200
+"""Characters before a cue word within which its names must start (`_Cue.ends`)."""
+
+
+def _matches(rule: _Cue, text: str) -> Iterator[re.Match[str]]:
+    """The matches of a cue's pattern, in text order; for a cue that ends with its cue word,
+    found only in the windows that end at an occurrence of the word."""
+    if rule.ends is None:
+        yield from rule.pattern.finditer(text)
+        return
+    windows: list[list[int]] = []
+    for word in rule.ends.finditer(text):
+        start = max(0, word.start() - _CUE_REACH)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = word.end()
+        else:
+            windows.append([start, word.end()])
+    for start, end in windows:
+        yield from rule.pattern.finditer(text, start, end)
+
+
 def _cue_names(text: str, foreign_before: re.Pattern[str] | None = None
                ) -> Iterator[tuple[int, int, str, str, _Cue]]:
     """Yield ``(start, end, name, cue word, cue)`` for names introduced by cue phrases.
@@ -353,7 +380,7 @@ def _cue_names(text: str, foreign_before: re.Pattern[str] | None = None
     place abroad: it yields nothing.
     """
     for rule in _CUES:
-        for match in rule.pattern.finditer(text):
+        for match in _matches(rule, text):
             if foreign_before is not None and foreign_before.search(
                     text, max(0, match.start() - 40), match.start()):
                 continue

@@ -675,7 +675,9 @@ def _seats(places: dict[str, Place], keys: dict[str, set[str]]) -> dict[str, Pla
     """The most important point place under each name key (a district's seat town)."""
     seats: dict[str, Place] = {}
     for key, ids in keys.items():
-        points = [places[i] for i in ids if not places[i].is_area and places[i].kind != "corridor"]
+        # sorted: among equals the first id wins on every run (a set's order is not fixed)
+        points = [places[i] for i in sorted(ids)
+                  if not places[i].is_area and places[i].kind != "corridor"]
         if points:
             seats[key] = max(points, key=lambda p: (SOURCE_RANK[p.source],
                                                     _KIND_ORDER.get(p.kind, 0), p.population))

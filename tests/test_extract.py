@@ -157,3 +157,20 @@ def test_a_place_phrase_after_a_foreign_adjective_is_abroad(gazetteer) -> None:
 def test_a_name_a_cue_lists_outright_may_be_a_common_word(gazetteer) -> None:
     text = "The SDF said the villages are Qasrawi, Al-Said and Umm Zarzur."
     assert _surfaces(text, gazetteer) == ["Qasrawi", "Al-Said", "Umm Zarzur"]
+
+
+def test_cue_phrases_tried_only_before_their_cue_word_find_what_a_full_scan_finds() -> None:
+    from conftest import REPO
+
+    from geo.extract import _CUES, _matches
+
+    texts = [path.read_text(encoding="utf-8")
+             for path in sorted((REPO / "corpus" / "syria" / "articles").glob("*.txt"))]
+    texts.append("Abboush, Al-Said, Al-Suwaida, Daoudia, Kanbher, Rihanah and Um Shu'ayfah "
+                 "villages fell; the Tal Nar village and the Sheikh Jort area were shelled.")
+    windowed = [rule for rule in _CUES if rule.ends is not None]
+    assert windowed
+    for text in texts:
+        for rule in windowed:
+            assert [m.span() for m in _matches(rule, text)] == \
+                [m.span() for m in rule.pattern.finditer(text)]
