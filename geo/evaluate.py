@@ -7,7 +7,8 @@ Toponyms, per article:
   "Aleppo", count);
 - the place a surface was resolved to is the most frequent place among those mentions; a
   name that only occurs inside a longer gold name ("Damascus" in "Aleppo-Damascus
-  Highway") is also right when it resolved to the longer name's place;
+  Highway") is also right when it resolved to the longer name's place; when the name also
+  stands on its own, only those occurrences decide;
 - *location*: a gold point is correct within 5 km (and 161 km) of the resolved point; a
   gold governorate (or district) is correct when resolved to that governorate's (district's)
   area; a gold highway when resolved to that corridor; a gold place without sourced
@@ -121,12 +122,20 @@ def score_toponyms(articles: list[GoldArticle], gazetteer: Gazetteer,
             gold_spans += spans
             # A name inside a longer name ("Damascus" in "Aleppo-Damascus Highway") is read
             # right when the longer name is.
+            # Occurrences outside every longer name ("between Hama and Aleppo" beside "the
+            # Hama-Aleppo road") alone decide where the name was placed.
+            longer = [o for other in article.toponyms if len(other.surface) > len(gold.surface)
+                      for o in occurrences[other.surface]]
+            free = [(start, end) for start, end in spans
+                    if not any(o_start <= start and end <= o_end for o_start, o_end in longer)]
             outer = [other for other in article.toponyms if len(other.surface) > len(
                 gold.surface) and spans and all(any(o_start <= start and end <= o_end for
                                                     o_start, o_end in occurrences[other.surface])
                                                 for start, end in spans)]
             hits = [m for m in found_mentions
                     if any(m.start < end and start < m.end for start, end in spans)]
+            decisive = [m for m in hits if any(m.start < end and start < m.end
+                                               for start, end in free)]
             totals["gold"] += 1
             unknown = gold.lat is None and gold.kind in SETTLEMENTS
             totals["unknown"] += unknown
@@ -135,7 +144,7 @@ def score_toponyms(articles: list[GoldArticle], gazetteer: Gazetteer,
                 continue
             totals["found"] += 1
             totals["unknown_reported"] += unknown
-            place_id = Counter(m.place_id for m in hits).most_common(1)[0][0]
+            place_id = Counter(m.place_id for m in decisive or hits).most_common(1)[0][0]
             ok5, ok161 = (any(located(t, place_id, gazetteer, km) for t in (gold, *outer))
                           for km in (PLACE_KM, 161.0))
             totals["correct_5km"] += ok5

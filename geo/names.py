@@ -164,7 +164,7 @@ _LOOSE_VOWELS = re.compile(r"[aeiouyw ]")
 
 def loose_key(name: str) -> str:
     """The consonants of a name, for spellings that drop or add vowels (Inqrati / Inqirat,
-    Ma’ardibseh / Ma`arr Dibsah, Lawf / Luf): the name key without vowels, ``w``/``y``
+    Ma’ardibseh / Ma`arr Dibsah): the name key without vowels, ``w``/``y``
     glides, spaces and doubled letters. Too loose to find names in text; used to place a
     name the text already marks as a place, among gazetteer places near the article's
     other places."""

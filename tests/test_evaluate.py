@@ -12,6 +12,7 @@ from geo.claims import Claim
 from geo.errors import InputError
 from geo.evaluate import date_right, evaluate, one_to_one, score_claims
 from geo.gold import GoldClaim, load_gold
+from geo.names import name_key
 
 GOLD = TEST_DATA / "seeds_gold.json"
 
@@ -314,3 +315,17 @@ def test_a_village_no_gazetteer_has_counts_as_reported_only_when_a_mention_cover
     assert toponyms["misses"] == ["a: 'Blorqinay'"]
     # Tell Tamr is reported and is no gold toponym: one false positive in one article.
     assert toponyms["false_positives_per_100"] == 100.0
+
+
+def test_a_town_named_on_its_own_is_judged_there_not_inside_the_road_named_after_it(
+        tmp_path: Path, gazetteer) -> None:
+    text = ("The army wants the Hama-Aleppo highway back. The Hama-Aleppo highway is closed, "
+            "so travellers between Hama and Aleppo take a detour.")
+    city = next(p for p in gazetteer.candidates(name_key("Hama")) if p.kind == "city")
+    gold = _gold_file(tmp_path, text, [], toponyms=[
+        {"surface": "Hama-Aleppo highway", "canonical": "M5", "lat": None, "lon": None,
+         "type": "highway", "coord_source": "unverified"},
+        {"surface": "Hama", "canonical": "Hama", "lat": city.lat, "lon": city.lon,
+         "type": "city", "coord_source": "test: the gazetteer's point"}])
+    toponyms = evaluate(gold, gazetteer)["toponyms"]
+    assert "Hama" not in " ".join(toponyms["wrong"]), toponyms["wrong"]
