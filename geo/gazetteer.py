@@ -45,8 +45,9 @@ from geo.names import ARTICLES, loose_key, name_key, slug
 from geo.theater import Theater, load_theater
 from geo.wof import WofRecord, district_places, read_wof, read_wof_csv, wof_place
 
-LOOSE_MIN = 3
-"""Consonants a loose key needs to be looked up (two match too many villages)."""
+LOOSE_MIN = 2
+"""Consonants a loose key needs to be looked up (one matches too many villages; two only
+right beside the article's places: `geo.geocode.SPELLING_KM`)."""
 MERGE_KM = 15.0
 """GeoNames records within this distance of a same-named theater row are merged into it."""
 

@@ -223,7 +223,8 @@ def _pools(spans: list[Span], senses: list[bool], gazetteer: Gazetteer) -> list[
 SPELLING_KM = 40.0
 """A name the gazetteer knows only in another spelling is placed at a gazetteer place of the
 same consonants this close to one of the article's sure places, and nowhere else (a third of
-it for a name of three consonants, which many villages share)."""
+it for a name of three consonants, which many villages share, a quarter for two: Lawf /
+Luf)."""
 
 
 def _near_spelling(span: Span, anchors: list[Place], gazetteer: Gazetteer,
@@ -236,7 +237,7 @@ def _near_spelling(span: Span, anchors: list[Place], gazetteer: Gazetteer,
     ids = gazetteer.loose.get(key, ())
     if not ids or not anchors:
         return []
-    reach = SPELLING_KM if len(key) > 3 else SPELLING_KM / 3
+    reach = SPELLING_KM / {2: 4, 3: 3}.get(len(key), 1)
     near = []
     for place in (gazetteer[i] for i in ids):
         distance = min(haversine_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)

@@ -111,6 +111,17 @@ def test_a_spelling_the_gazetteer_lacks_is_placed_among_villages_near_the_others
     assert far.place_id is None  # no village of those consonants near Tell Tamr
 
 
+def test_a_two_consonant_spelling_is_placed_only_right_beside_the_others(gazetteer):
+    # Luf lies 7 km from Khan as Subul and 10.7 km from Saraqib: "Lawf" (l-f) is Luf only
+    # within 10 km of a place the article names; many villages further off share l-f.
+    near = _one("The army captured Khan al-Subul and liberated the village of Lawf.", "Lawf",
+                gazetteer)
+    assert near.method == "gazetteer+spelling" and near.name == "Luf"
+    beyond = _one("Southeast of Saraqib, the army liberated the village of Lawf.", "Lawf",
+                  gazetteer)
+    assert beyond.place_id is None
+
+
 def test_a_village_far_from_every_place_of_its_paragraph_is_not_trusted(gazetteer):
     # The only Arishah of the gazetteer lies 60 km from Tell Tamr.
     mention = _one("The SDF took back the village of Arisha north of Tell Tamr and Manbij.",
