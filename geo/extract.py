@@ -22,10 +22,13 @@ reported as unresolved, never guessed.
 from __future__ import annotations
 
 import re
+import tomllib
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
+from geo import settings
 from geo.gazetteer import Gazetteer, stop_keys
 from geo.models import Span
 from geo.names import ARTICLES, Token, name_key, tokenize
@@ -457,7 +460,25 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
         extra.insert(at, Span(start=start, end=end, surface=name, key=name_key(name), cue=cue,
                               kind_hint=kind))
         extra_ends.insert(at, end)
-    return sorted([*spans, *extra], key=lambda s: s.start)
+    return [s for s in sorted([*spans, *extra], key=lambda s: s.start)
+            if not _inside_an_organisation(text, s)]
+
+
+@lru_cache(maxsize=1)
+def _organisation_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Words that make a name part of an organisation's name (``geo/data/not_places.toml``)."""
+    data = tomllib.loads((settings.PACKAGE_DATA / "not_places.toml").read_text(encoding="utf-8"))
+    after = re.compile(r"\s+(?:" + "|".join(data["after"]) + r")\b", re.IGNORECASE)
+    before = re.compile(r"\b(?:" + "|".join(data["before"]) + r")\s+(?:the\s+)?$",
+                        re.IGNORECASE)
+    return after, before
+
+
+def _inside_an_organisation(text: str, span: Span) -> bool:
+    """"The Manbij Military Council", "the broadcaster al-Mayadeen": not a place here."""
+    after, before = _organisation_words()
+    return bool(after.match(text, span.end) or before.search(text, max(0, span.start - 30),
+                                                             span.start))
 
 
 _ROAD_AFTER = re.compile(
@@ -466,25 +487,54 @@ _ROAD_AFTER = re.compile(
 _DASHES = frozenset({"-", "–", "—", "‑"})
 
 
+_ROAD = r"(?:international\s+|strategic\s+|main\s+)?(?:highway|road|motorway|route)s?"
+_ROAD_BEFORE = re.compile(rf"\b(?P<road>{_ROAD})\s+of\s+$", re.IGNORECASE)
+_ROAD_LINKING = re.compile(
+    rf"\b(?P<road>{_ROAD})\s+(?:that\s+|which\s+)?(?:links?|linking|connects?|connecting|"
+    r"between|from)\s+(?:the\s+(?:cities|towns)\s+of\s+)?$", re.IGNORECASE)
+_ROAD_AND = re.compile(r"\s+(?:with|and|to)\s+(?:the\s+(?:city|town)\s+of\s+)?$",
+                       re.IGNORECASE)
+
+
+def _shared_corridors(a: Span, b: Span, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """The corridors whose route runs through a place of each span."""
+    shared = set.union(set(), *(gazetteer.road_ends.get(c, set()) for c in a.candidates))
+    shared &= set.union(set(), *(gazetteer.road_ends.get(c, set()) for c in b.candidates))
+    return tuple(sorted(shared))
+
+
 def _roads_by_their_ends(text: str, spans: list[Span], gazetteer: Gazetteer) -> list[Span]:
-    """"Aleppo-Damascus highway", "Lattakia-Aleppo road": a road named by two towns on one
-    corridor's route is that corridor, not the two towns."""
+    """A road named by two towns on one corridor's route is that corridor.
+
+    "Aleppo-Damascus highway", "the highway of Lattakia-Aleppo": the name is the corridor,
+    not the two towns. "The highway linking Damascus with Aleppo", "the road between Hama
+    and Aleppo": the towns stay towns and the road word is the corridor.
+    """
     out: list[Span] = []
     i = 0
     while i < len(spans):
         a = spans[i]
         b = spans[i + 1] if i + 1 < len(spans) else None
-        road = _ROAD_AFTER.match(text, b.end) if b is not None else None
-        if b is not None and road and text[a.end:b.start] in _DASHES:
-            shared = set.union(set(), *(gazetteer.road_ends.get(c, set()) for c in a.candidates))
-            shared &= set.union(set(), *(gazetteer.road_ends.get(c, set())
-                                         for c in b.candidates))
-            if shared:
-                out.append(Span(start=a.start, end=road.end(), surface=text[a.start:road.end()],
-                                key=name_key(text[a.start:road.end()]),
-                                candidates=tuple(sorted(shared))))
-                i += 2
-                continue
+        if b is None:
+            out.append(a)
+            break
+        between = text[a.end:b.start]
+        road = _ROAD_AFTER.match(text, b.end)
+        named = between in _DASHES and (road or _ROAD_BEFORE.search(
+            text, max(0, a.start - 60), a.start))
+        shared = _shared_corridors(a, b, gazetteer) if named or _ROAD_AND.fullmatch(
+            between) else ()
+        if shared and named:
+            end = road.end() if road else b.end
+            out.append(Span(start=a.start, end=end, surface=text[a.start:end],
+                            key=name_key(text[a.start:end]), candidates=shared))
+            i += 2
+            continue
+        linking = _ROAD_LINKING.search(text, max(0, a.start - 80), a.start) if shared else None
+        if linking:
+            word = linking.span("road")
+            out.append(Span(start=word[0], end=word[1], surface=text[word[0]:word[1]],
+                            key=name_key(text[word[0]:word[1]]), candidates=shared))
         out.append(a)
         i += 1
     return out

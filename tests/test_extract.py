@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from geo.extract import find_toponyms, sentence_at
 
 
@@ -174,3 +176,16 @@ def test_cue_phrases_tried_only_before_their_cue_word_find_what_a_full_scan_find
         for rule in windowed:
             assert [m.span() for m in _matches(rule, text)] == \
                 [m.span() for m in rule.pattern.finditer(text)]
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    ("The Manbij Military Council said the SDF still holds Manbij.", ["Manbij"]),
+    ("Citing the Lebanese broadcaster al-Mayadeen, the paper said the army entered Manbij.",
+     ["Manbij"]),
+    ("The Arabic-language al-Mayadeen news channel said the army entered Saraqib.", ["Saraqib"]),
+    ("Damascus loyalists seized the villages of Deir Sharqi and Deir Gharbi.",
+     ["Deir Sharqi", "Deir Gharbi"]),
+    ("The Deir ez-Zor Military Council fought in al-Mayadeen.", ["al-Mayadeen"]),
+])
+def test_a_place_name_inside_an_organisation_name_is_no_place(text, places, gazetteer) -> None:
+    assert [s.surface for s in find_toponyms(text, gazetteer)] == places

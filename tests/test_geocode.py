@@ -58,6 +58,24 @@ def test_route_ends_are_cities(gazetteer) -> None:
                             ("Damascus", "Damascus", "city")]
 
 
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("The army secured the Aleppo-Damascus highway.",
+     [("Aleppo-Damascus highway", "M5", "corridor")]),
+    ("The army secured the key highway of Lattakia-Aleppo.",
+     [("Lattakia-Aleppo", "M4", "corridor")]),
+    ("The army secured the highway linking Damascus with Aleppo.",
+     [("highway", "M5", "corridor"), ("Damascus", "Damascus", "city"),
+      ("Aleppo", "Aleppo", "city")]),
+    ("The road between Hama and Aleppo is open again.",
+     [("road", "M5", "corridor"), ("Hama", "Hama", "city"), ("Aleppo", "Aleppo", "city")]),
+    ("Clashes between Hama and Aleppo.", [("Hama", "Hama", "city"), ("Aleppo", "Aleppo", "city")]),
+    ("The road between Manbij and Hama is open.",  # no corridor runs through both
+     [("Manbij", "Manbij", "city"), ("Hama", "Hama", "city")]),
+])
+def test_a_road_named_by_two_towns_on_a_corridor_is_that_corridor(text, wanted, gazetteer):
+    assert _resolved(text, gazetteer) == wanted
+
+
 def test_same_name_goes_to_the_one_near_the_other_places(gazetteer) -> None:
     north = geocode_document(document("Clashes erupted in Suran, near Azaz and Mare', on "
                                       "Monday."), gazetteer)
