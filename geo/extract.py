@@ -49,7 +49,9 @@ _LOCATIVE_BEFORE = re.compile(
 _PLACE_NOUN_AFTER = re.compile(
     r"^\s+(?:village|town|city|area|countryside|district|region|suburbs?|outskirts|"
     r"(?:observation\s+|military\s+)?(?:post|point|base)|checkpoint|crossing|airport|"
-    r"front|axis|silos?|dam|camp|hills?|junction)\b",
+    r"front|axis|silos?|dam|camp|hills?|junction)\b"
+    # "Mushayrifah lies further to the east": what lies somewhere is a place
+    r"|^\s+(?:lies|lay|sits|is\s+(?:located|situated))\b",
     re.IGNORECASE,
 )
 _UPPER = "A-Z\u00c0-\u00de\u0100-\u017f\u1e00-\u1eff\u0600-\u06ff"
@@ -94,7 +96,7 @@ _CUES: tuple[_Cue, ...] = (
     # "captured Al-Sahariyah, Ma'arat Muqs, Qursa' and Tarmala", "targeted locations in
     # al-Ftera and Sfuhen": what a force takes or strikes is a place
     _Cue(re.compile(
-        r"\b(?P<cue>captured|liberated|recaptured|retook|regained|seized|stormed|entered|"
+        r"\b(?P<cue>captured|liberated|recaptured|retook|regained|seized|stormed|entered|reached|"
         r"shelled|bombarded|targeted\s+(?:locations|positions|areas)\s+in|"
         r"took\s+(?:control\s+(?:of|over)|over))\s+(?:the\s+(?:villages?|towns?)\s+of\s+)?"
         rf"(?P<names>{_LIST})")),
@@ -115,7 +117,7 @@ _CUES: tuple[_Cue, ...] = (
     _Cue(re.compile(
         rf"\b[Tt]he\s+(?P<names>{_NAME})\s+(?P<cue>grain\s+silos?|silos?|dam|air\s?base|airport|"
         r"bridge|crossing|camp|cement\s+plant|plant|factory|(?:oil\s?|gas\s?)?fields?|"
-        r"checkpoint|prison)\b"), kind="facility", with_noun=True),
+        r"checkpoint|prison|(?:military\s+)?base)\b"), kind="facility", with_noun=True),
     _Cue(re.compile(rf"(?P<names>{_NAME})\s+(?P<cue>camp|(?:oil\s?|gas\s?)?field)\b"),
          kind="facility", with_noun=True, ends=re.compile(r"\b(?:camp|field)\b")),
     # "clashes in Umm Shaifa", "a post near Tal Nar": a name after a place word is a place

@@ -189,3 +189,16 @@ def test_cue_phrases_tried_only_before_their_cue_word_find_what_a_full_scan_find
 ])
 def test_a_place_name_inside_an_organisation_name_is_no_place(text, places, gazetteer) -> None:
     assert [s.surface for s in find_toponyms(text, gazetteer)] == places
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("Al-Asadiyah is south of the border while Mushayrifah lies further to the east.",
+     "Mushayrifah"),
+    ("The patrol set off from Tarnbah and reached Ain Hor in its western countryside.",
+     "Ain Hor"),
+    ("Russian jets took off from the Hmeimim base on Sunday.", "Hmeimim base"),
+    ("Shells fell on the Abu al-Duhur military base.", "Abu al-Duhur military base"),
+])
+def test_what_lies_somewhere_is_reached_or_is_a_base_is_a_place(text, surface,
+                                                              gazetteer) -> None:
+    assert surface in [s.surface for s in find_toponyms(text, gazetteer)]
