@@ -42,7 +42,8 @@ MAX_EVIDENCE_CHARS = 600
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”«»|/\n…]")
 _LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|near|from|to|at|into|towards?|around|outside|of|between|and|via|"
-    r"reach(?:ed)?|enter(?:ed)?|captured?|took|seized?|liberated?|struck|hit|shelled|"
+    r"reach(?:ed)?|enter(?:ed)?|(?:re)?captured?|(?:re)?took|seized?|liberated?|regained|"
+    r"struck|hit|shelled|"
     r"attacked|bombarded|stormed|besieged)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
@@ -56,7 +57,7 @@ _PLACE_NOUN_AFTER = re.compile(
 )
 _UPPER = "A-Z\u00c0-\u00de\u0100-\u017f\u1e00-\u1eff\u0600-\u06ff"
 _NAME = (
-    rf"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh)[-‑ ])?[{_UPPER}][\w’'‘ʿ]*"
+    rf"(?:(?:[Aa]l|[Ee]l|A[dnrstz]|Ash)[-‑ ]|(?:a[dnrstz]|ash)[-‑])?[{_UPPER}][\w’'‘ʿ]*"
     rf"(?:[- ](?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?[{_UPPER}][\w’'‘ʿ]*){{0,2}}"
 )
 _LIST = rf"{_NAME}(?:\s*,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?"
@@ -310,6 +311,14 @@ def _list_groups(text: str, found: list[tuple[int, int, str]], tokens: list[Toke
     return groups
 
 
+def _joined_article(text: str, token: Token, name_start: int) -> bool:
+    """An Arabic article that belongs to the name after it: "al-Bab", "Al Bab", "As Safirah";
+    not the English "at" or "an" before a name ("the crossing at Tel Abyad")."""
+    gap = text[token.end:name_start]
+    return token.article and (gap in ("-", "‑") or (gap == " " and (
+        token.key in ("al", "el") or token.text[:1].isupper())))
+
+
 def _gazetteer_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> list[Span]:
     stream, starts = _stream(text, tokens)
     keyed = list(starts.values())  # token indexes of the stream's words, in order
@@ -348,7 +357,7 @@ def _gazetteer_spans(text: str, tokens: list[Token], gazetteer: Gazetteer) -> li
         if not kept:
             continue
         start = tokens[first].start
-        if first > 0 and tokens[first - 1].article and text[tokens[first - 1].end:start] in "-‑ ":
+        if first > 0 and _joined_article(text, tokens[first - 1], start):
             start = tokens[first - 1].start
         candidates = tuple(p.place_id for p in gazetteer.candidates(key))
         spans.append(Span(start=start, end=tokens[last].end, surface=text[start:tokens[last].end],

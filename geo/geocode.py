@@ -24,6 +24,10 @@ the article names counts as a sure place about 30 km away. Then:
   one village recorded twice, not an ambiguity;
 - a village of a worldwide source more than `FAR_KM` from every sure place of its
   paragraph is not trusted: its candidates are kept, the mention stays unresolved (**far**);
+- a direction phrase ("Mushayrifah, north of Ayn Issa"; "including A, B and C west of the
+  town of Ras al-Ayn") keeps, among namesakes, those within `DIRECTION_KM` of the place it
+  names and in that direction (or only near it: a reporter's compass is loose); when no
+  namesake is near, none is meant and the mention stays unresolved (**direction**);
 - a name the gazetteer has in no spelling is looked up by its consonants
   (`geo.names.loose_key`: Inqrati / Inqirat) among places near the sure places
   (**gazetteer+spelling**), and nowhere else.
@@ -157,6 +161,54 @@ def area_senses(text: str, spans: list[Span], gazetteer: Gazetteer) -> list[bool
                 if has_province[i] and explicit[i] is None:
                     area[i] = True
     return area
+
+
+_BEARINGS = {"north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0,
+             "south": 180.0, "southwest": 225.0, "west": 270.0, "northwest": 315.0}
+_DIRECTION_BEFORE = re.compile(
+    r"\b(?P<dir>(?:north|south)[- ]?(?:east|west)|north|south|east|west)(?:ern|wards?)?\s+"
+    r"(?:of|from)\s+(?:the\s+(?:town|city|village)\s+of\s+)?$", re.IGNORECASE)
+_DIRECTION_GAP = re.compile(r"[^.;:!?\n]{0,40}")
+DIRECTION_KM = 60.0
+"""A place said to lie north (west, ...) of another lies within this distance of it."""
+DIRECTION_DEGREES = 67.5
+"""... and within this angle of the direction (a reporter's "west" is loose)."""
+
+
+def _directions(text: str, spans: list[Span]) -> dict[int, tuple[int, float]]:
+    """The spans a direction phrase places from another span: "including A, B and C west of
+    the town of X", "Mushayrifah lies further to the east and is north of Tel Tamer".
+
+    Returns ``{span index: (index of the span it is measured from, bearing in degrees)}``;
+    the phrase applies to the name just before it (up to 40 characters back, no sentence
+    break) and to the names listed with that one.
+    """
+    found: dict[int, tuple[int, float]] = {}
+    for j in range(1, len(spans)):
+        phrase = _DIRECTION_BEFORE.search(text, max(0, spans[j].start - 50), spans[j].start)
+        if phrase is None:
+            continue
+        bearing = _BEARINGS[re.sub(r"[- ]", "", phrase.group("dir").lower())]
+        i = j - 1
+        if spans[i].end > phrase.start() or not _DIRECTION_GAP.fullmatch(
+                text, spans[i].end, phrase.start()):
+            continue
+        found[i] = (j, bearing)
+        while i > 0 and _LIST_GAP.match(text[spans[i - 1].end:spans[i].start]):
+            i -= 1
+            found[i] = (j, bearing)
+    return found
+
+
+def _lies(place: Place, origin: Place, bearing: float) -> bool:
+    """``place`` lies from ``origin`` in the direction ``bearing`` (within
+    `DIRECTION_DEGREES`)."""
+    lat1, lat2 = math.radians(origin.lat), math.radians(place.lat)
+    dlon = math.radians(place.lon - origin.lon)
+    actual = math.degrees(math.atan2(
+        math.sin(dlon) * math.cos(lat2),
+        math.cos(lat1) * math.sin(lat2) - math.sin(lat1) * math.cos(lat2) * math.cos(dlon)))
+    return abs((actual - bearing + 180.0) % 360.0 - 180.0) <= DIRECTION_DEGREES
 
 
 def _distance_penalty(km: float) -> float:
@@ -378,6 +430,7 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
         paragraphs)
     ranked_memo: dict[tuple, list[tuple[float, Place]]] = {}
     spelled_memo: dict[tuple[str, int], list[Place]] = {}
+    directions = _directions(text, spans)
 
     def spelled(span: Span, near: list[Place]) -> list[Place]:
         key = (loose_key(span.surface), id(near))
@@ -392,6 +445,20 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
                       "surface": span.surface, "place_id": None, "name": span.surface,
                       "lat": None, "lon": None, "sentence": sentence}
         others = anchors.others(index)
+        origin = anchors.places[directions[index][0]] if index in directions else None
+        points = [p for p in pool if not p.is_area and p.kind != "corridor"]
+        if origin is not None and len(points) > 1:
+            # "north of Tel Tamer": among namesakes, those that lie there (or, the reporter's
+            # compass being loose, at least near there); none near, none of them is meant
+            near = [p for p in points
+                    if haversine_km(origin.lat, origin.lon, p.lat, p.lon) <= DIRECTION_KM]
+            fitting = [p for p in near if _lies(p, origin, directions[index][1])] or near
+            if not fitting:
+                mentions.append(Mention(
+                    **unresolved, kind=points[0].kind, score=0.0, method="direction",
+                    candidates=" ".join(p.place_id for p in points)))
+                continue
+            pool = [p for p in pool if p not in points] + fitting
         if not pool and not span.candidates and span.kind_hint != "facility":
             near = spelled(span, others)
             if len(near) == 1:

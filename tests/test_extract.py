@@ -202,3 +202,9 @@ def test_a_place_name_inside_an_organisation_name_is_no_place(text, places, gaze
 def test_what_lies_somewhere_is_reached_or_is_a_base_is_a_place(text, surface,
                                                               gazetteer) -> None:
     assert surface in [s.surface for s in find_toponyms(text, gazetteer)]
+
+
+def test_what_a_force_recaptured_or_retook_is_a_gazetteer_place(gazetteer) -> None:
+    for verb in ("recaptured", "retook", "regained"):
+        (span,) = find_toponyms(f"The SDF {verb} Mushayrifah on Sunday.", gazetteer)
+        assert span.surface == "Mushayrifah" and len(span.candidates) > 1

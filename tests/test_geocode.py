@@ -200,3 +200,26 @@ def test_a_name_after_in_or_near_is_kept_only_where_the_gazetteer_places_it(gaze
     dropped = geocode_document(document("Talks on Kafr Nabl were held in Geneva and in "
                                         "Qasrawi."), gazetteer)
     assert [m.surface for m in dropped] == ["Kafr Nabl"]
+
+
+def test_a_direction_phrase_chooses_among_namesakes(gazetteer):
+    # 15 villages are called Mushayrifah: none lies north of Tell Tamr (all within 60 km lie
+    # south), so the one meant is not in the gazetteer; near Ayn Issa one lies north-east.
+    text = ("Al-Asadiyah is just south of the border crossing at Tel Abyad while Mushayrifah "
+            "lies further to the east and is north of Tel Tamer.")
+    north_of_tell_tamr = _one(text, "Mushayrifah", gazetteer)
+    assert north_of_tell_tamr.place_id is None and north_of_tell_tamr.method == "direction"
+    assert len(north_of_tell_tamr.candidates.split()) > 1
+    # Near Ayn Issa, one Mushayrifah lies 3 km north-east, another 59 km west.
+    north = _one("The SDF took back the villages of Jarniyah and Mushayrifah, north of Ayn "
+                 "Issa.", "Mushayrifah", gazetteer)
+    west = _one("The SDF took back the villages of Jarniyah and Mushayrifah, west of Ayn Issa.",
+                "Mushayrifah", gazetteer)
+    assert north.place_id == "wof:1276762963" and west.place_id == "wof:1277006177"
+
+
+def test_an_english_word_before_a_name_is_not_its_arabic_article(gazetteer):
+    surfaces = [m.surface for m in geocode_document(document(
+        "Refugees crossed at Tel Abyad and at Ras al-Ayn; an Idlib family stayed in Al Bab."),
+        gazetteer)]
+    assert surfaces == ["Tel Abyad", "Ras al-Ayn", "Idlib", "Al Bab"]
