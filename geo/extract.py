@@ -113,8 +113,8 @@ _CUES: tuple[_Cue, ...] = (
         r"\b(?P<names>(?:Jabal|Jebel|Jabel|Djebel|Mount)\s+"
         rf"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh)[-‑ ])?[{_UPPER}][\w’'‘ʿ]*)(?P<cue>)"),
         kind="region", whole=True),
-    _Cue(re.compile(rf"(?P<names>{_NAME}\s+(?P<cue>Mountains?))\b"), kind="region",
-         whole=True, ends=re.compile(r"\bMountains?\b")),
+    _Cue(re.compile(rf"(?P<names>{_NAME}\s+(?P<cue>Mountains?|Heights))\b"), kind="region",
+         whole=True, ends=re.compile(r"\b(?:Mountains?|Heights)\b")),
     _Cue(re.compile(
         rf"\b[Tt]he\s+(?P<names>{_NAME})\s+(?P<cue>grain\s+silos?|silos?|dam|air\s?base|airport|"
         r"bridge|crossing|camp|cement\s+plant|plant|factory|(?:oil\s?|gas\s?)?fields?|"

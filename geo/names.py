@@ -7,7 +7,8 @@ lookup. The rules, applied to each word:
 - Unicode decomposition, then diacritics, ʿayn/hamza marks and apostrophes are dropped
   (``‘Īsá`` -> ``isa``, ``Ra’s`` -> ``ras``), a possessive ``'s`` is cut (``Syria’s``);
 - Arabic articles are dropped as words (al-, el-, ad-, ar-, as-, ash-, at-, az-, an-, ...);
-- vowel spellings fold: ``ee`` -> ``i``, ``oo``/``ou`` -> ``u``, ``ai``/``ei``/``ey`` -> ``ay``;
+- vowel spellings fold: ``ee`` -> ``i``, ``oo``/``ou``/``au`` -> ``u``,
+  ``ai``/``ei``/``ey`` -> ``ay``;
 - doubled letters are single (Raqqa -> raqa, Issa -> isa);
 - a final ``-eh``/``-ah``/``-e`` becomes ``-a`` (Mushairfeh, Hasakah, Hasaka agree);
 - Tell/Tall/Tal/Tel/Til fold to ``tal``; Ain/Ayn/Ein to ``ayn``;
@@ -70,7 +71,7 @@ _ARABIC_CHAR = re.compile(r"[\u0600-\u06ff]")
 _DIPHTHONG = re.compile(r"(?:ai|ei|ey)")
 _DOUBLED = re.compile(r"(.)\1+")
 _FINAL_A = re.compile(r"(?:[ae]h|e)$")
-_DIGRAPHS = (("ch", "sh"), ("dj", "j"), ("rh", "gh"), ("ou", "u"))
+_DIGRAPHS = (("ch", "sh"), ("dj", "j"), ("rh", "gh"), ("ou", "u"), ("au", "u"))
 _NISBA = re.compile(r"i(?:y?a|e)$")  # -iyah, -iyeh, -ieh, -iye, -ié, -iya: one ending
 _LOOSE = str.maketrans({"e": "a", "o": "u", "q": "k"})
 

@@ -198,6 +198,7 @@ def test_a_place_name_inside_an_organisation_name_is_no_place(text, places, gaze
      "Ain Hor"),
     ("Russian jets took off from the Hmeimim base on Sunday.", "Hmeimim base"),
     ("Shells fell on the Abu al-Duhur military base.", "Abu al-Duhur military base"),
+    ("Israeli jets flew over the Golan Heights.", "Golan Heights"),
 ])
 def test_what_lies_somewhere_is_reached_or_is_a_base_is_a_place(text, surface,
                                                               gazetteer) -> None:

@@ -40,6 +40,7 @@ VARIANTS = [
     ("Qamishli", "Kamishli"),
     ("Jebel al-Zawiya", "Jabal al-Zawiyah"),
     ("Sheikh Maqsoud", "Shaykh Maqsud"),
+    ("Ma’arat al-Nauman", "Maarat al-Numan"),
 ]
 
 

@@ -147,7 +147,7 @@ def test_the_gazetteer_is_the_same_on_every_run(tmp_path) -> None:
               "               for p in g.places.values())]\n"
               "print(hashlib.sha256(json.dumps(data).encode()).hexdigest())\n")
     digests = set()
-    for seed in ("1", "2", "4"):
+    for seed in ("1", "4"):  # hash seeds that once gave different gazetteers
         env = {**os.environ, "PYTHONHASHSEED": seed, "FRONTLINE_CACHE": str(tmp_path / seed)}
         run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                              text=True, check=True)
