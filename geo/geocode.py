@@ -13,7 +13,8 @@ with the word ("the Ras al-Ayn district").
 
 Among same-named points (15 villages are called Mushayrifah) the score prefers: analyst
 overrides and the theater supplement; cities before towns before villages; the kind a cue
-names ("the village of X"); larger places; and, most strongly, places near the article's
+names ("the village of X"; "the city of X" is never a village, "the village of X" never a
+city); larger places; and, most strongly, places near the article's
 *sure* places. Sure places come in two passes: spans with one candidate (not a village of a
 worldwide source, not a dateline), then the points those place clearly (a lone village near
 them in its paragraph, a namesake that wins by a clear margin). A governorate or district
@@ -259,6 +260,11 @@ the article's other places); otherwise the mention stays ambiguous, with its can
 CURATED_SOURCES = frozenset({"theater", "override"})
 
 
+_UNLIKE = {"city": "village", "village": "city"}
+"""A namesake the text's own word rules out: news may call a town a city or a village, but
+never a village a city or a city a village."""
+
+
 def _pools(spans: list[Span], senses: list[bool], gazetteer: Gazetteer) -> list[list[Place]]:
     """The candidates of each span that fit what the text says of it."""
     pools = []
@@ -268,6 +274,9 @@ def _pools(spans: list[Span], senses: list[bool], gazetteer: Gazetteer) -> list[
             pool = [p for p in pool if p.kind == "governorate"]  # "Idlib countryside"
         if any(p.source == "override" for p in pool):
             pool = [p for p in pool if p.source == "override"]
+        unlike = _UNLIKE.get(span.kind_hint, "")
+        if unlike and any(p.kind != unlike for p in pool):
+            pool = [p for p in pool if p.kind != unlike]  # "the border city of Ras al-Ain"
         pools.append(pool)
     return pools
 

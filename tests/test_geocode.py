@@ -223,3 +223,13 @@ def test_an_english_word_before_a_name_is_not_its_arabic_article(gazetteer):
         "Refugees crossed at Tel Abyad and at Ras al-Ayn; an Idlib family stayed in Al Bab."),
         gazetteer)]
     assert surfaces == ["Tel Abyad", "Ras al-Ayn", "Idlib", "Al Bab"]
+
+
+def test_a_city_the_text_calls_a_city_is_not_a_village_of_its_name(gazetteer):
+    # A village Ra's al `Ayn lies near Kobani and Manbij; the border city is the town.
+    text = ("The army entered Manbij and Kobani, while the SDF regained most of the border "
+            "city of Ras al-Ain.")
+    assert _one(text, "Ras al-Ain", gazetteer).place_id == "syria:ras-al-ayn"
+    village = _one("Clashes near Manbij and Kobani reached the village of Ras al-Ain.",
+                   "Ras al-Ain", gazetteer)
+    assert village.place_id != "syria:ras-al-ayn"
