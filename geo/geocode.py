@@ -25,10 +25,11 @@ the article names counts as a sure place about 30 km away. Then:
   one village recorded twice, not an ambiguity;
 - a village of a worldwide source more than `FAR_KM` from every sure place of its
   paragraph is not trusted: its candidates are kept, the mention stays unresolved (**far**);
-- a direction phrase ("Mushayrifah, north of Ayn Issa"; "including A, B and C west of the
+- a direction phrase ("Buwaydah, east of Tell Tamr"; "including A, B and C west of the
   town of Ras al-Ayn") keeps, among namesakes, those within `DIRECTION_KM` of the place it
-  names and in that direction (or only near it: a reporter's compass is loose); when no
-  namesake is near, none is meant and the mention stays unresolved (**direction**);
+  names and in that direction, or right beside it (`BESIDE_KM`: a reporter's compass is
+  loose); when no namesake is near, none is meant and the mention stays unresolved
+  (**direction**);
 - a name the gazetteer has in no spelling is looked up by its consonants
   (`geo.names.loose_key`: Inqrati / Inqirat) among places near the sure places
   (**gazetteer+spelling**), and nowhere else.
@@ -174,6 +175,10 @@ DIRECTION_KM = 60.0
 """A place said to lie north (west, ...) of another lies within this distance of it."""
 DIRECTION_DEGREES = 67.5
 """... and within this angle of the direction (a reporter's "west" is loose)."""
+BESIDE_KM = 15.0
+"""A namesake this close to the place a direction is measured from stays a candidate
+whatever the direction: "Nayrab, to the north of Saraqib" is the Nayrab 8 km west of it, not
+the one 51 km north-east."""
 
 
 def _directions(text: str, spans: list[Span]) -> dict[int, tuple[int, float]]:
@@ -395,21 +400,32 @@ def _sure_places(spans: list[Span], pools: list[list[Place]], anchors: list[Plac
     sure = list(anchors)
     known = _Anchors(anchors, paragraphs)
     ranked_memo: dict[tuple, list[tuple[float, Place]]] = {}
+    lone = []
     for index, (span, pool) in enumerate(zip(spans, pools, strict=True)):
         points = [p for p in pool if not p.is_area and p.kind != "corridor"]
         if sure[index] is not None or not points or len(points) < len(pool):
             continue
         if len(points) == 1:
-            near = known.beside(index)
-            if not near or _nearest_km(points[0], near) <= NEAR_KM:
-                sure[index] = points[0]
+            lone.append(index)
             continue
         key = (span.key, span.kind_hint, tuple(p.place_id for p in pool))
         if key not in ranked_memo:
             ranked_memo[key] = _ranked(span, pool, known.others(index), admin_context)
         ranked = ranked_memo[key]
-        if ranked[0][0] - ranked[1][0] >= SURE_MARGIN:
-            sure[index] = ranked[0][1]
+        best, others = ranked[0][1], known.others(index)
+        if ranked[0][0] - ranked[1][0] >= SURE_MARGIN and (
+                best.kind != "village" or best.source in CURATED_SOURCES or not others
+                or _nearest_km(best, others) <= FAR_KM):
+            sure[index] = best  # (a village far from every sure place guides nothing)
+    # Lone villages last, against every place made sure above: in "the villages of
+    # Sharakrak, Mushayrifah and Dardarah near Tell Tamr", Tell Tamr (a town with far
+    # namesake villages) is sure before Sharakrak is judged near it or not.
+    known = _Anchors(sure, paragraphs)
+    for index in lone:
+        (point,) = pools[index]
+        near = known.beside(index)
+        if not near or _nearest_km(point, near) <= NEAR_KM:
+            sure[index] = point
     return sure
 
 
@@ -456,12 +472,14 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
         others = anchors.others(index)
         origin = anchors.places[directions[index][0]] if index in directions else None
         points = [p for p in pool if not p.is_area and p.kind != "corridor"]
-        if origin is not None and len(points) > 1:
+        directed = origin is not None and len(points) > 1
+        if directed:
             # "north of Tel Tamer": among namesakes, those that lie there (or, the reporter's
             # compass being loose, at least near there); none near, none of them is meant
             near = [p for p in points
                     if haversine_km(origin.lat, origin.lon, p.lat, p.lon) <= DIRECTION_KM]
-            fitting = [p for p in near if _lies(p, origin, directions[index][1])] or near
+            fitting = [p for p in near if _lies(p, origin, directions[index][1]) or haversine_km(
+                origin.lat, origin.lon, p.lat, p.lon) <= BESIDE_KM] or near
             if not fitting:
                 mentions.append(Mention(
                     **unresolved, kind=points[0].kind, score=0.0, method="direction",
@@ -493,7 +511,8 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
         best_score, best = scores[0]
         beside = anchors.beside(index)
         if best.kind == "village" and best.source not in CURATED_SOURCES and beside \
-                and _nearest_km(best, beside) > FAR_KM and not _in_context(best, admin_context):
+                and not directed and _nearest_km(best, beside) > FAR_KM \
+                and not _in_context(best, admin_context):
             # The gazetteer's villages of that name are all far from the article's places:
             # the one meant is likely spelled another way near them, or not in a gazetteer.
             near = spelled(span, beside)

@@ -210,12 +210,17 @@ def test_a_direction_phrase_chooses_among_namesakes(gazetteer):
     north_of_tell_tamr = _one(text, "Mushayrifah", gazetteer)
     assert north_of_tell_tamr.place_id is None and north_of_tell_tamr.method == "direction"
     assert len(north_of_tell_tamr.candidates.split()) > 1
-    # Near Ayn Issa, one Mushayrifah lies 3 km north-east, another 59 km west.
-    north = _one("The SDF took back the villages of Jarniyah and Mushayrifah, north of Ayn "
-                 "Issa.", "Mushayrifah", gazetteer)
-    west = _one("The SDF took back the villages of Jarniyah and Mushayrifah, west of Ayn Issa.",
-                "Mushayrifah", gazetteer)
-    assert north.place_id == "wof:1276762963" and west.place_id == "wof:1277006177"
+    # Buwaydah 24 km east-south-east of Tell Tamr, Al Buwaydah 26 km west-north-west.
+    east = _one("The SDF took back the villages of Buwaydah, east of Tell Tamr.", "Buwaydah",
+                gazetteer)
+    west = _one("The SDF took back the villages of Buwaydah, west of Tell Tamr.", "Buwaydah",
+                gazetteer)
+    assert east.place_id == "wof:1309910129" and west.place_id == "wof:1242687475"
+    # An Nayrab lies 8 km due west of Saraqib, another 51 km north-east: a namesake right
+    # beside the place is meant whatever the compass says.
+    nayrab = _one("Fighting in Saraqib and in Nayrab, situated to the north of Saraqib.",
+                  "Nayrab", gazetteer)
+    assert nayrab.place_id == "wof:1259763395"
 
 
 def test_an_english_word_before_a_name_is_not_its_arabic_article(gazetteer):
@@ -233,3 +238,18 @@ def test_a_city_the_text_calls_a_city_is_not_a_village_of_its_name(gazetteer):
     village = _one("Clashes near Manbij and Kobani reached the village of Ras al-Ain.",
                    "Ras al-Ain", gazetteer)
     assert village.place_id != "syria:ras-al-ayn"
+
+
+def test_the_order_of_a_list_does_not_decide_which_places_guide_the_others(gazetteer):
+    # Sharakrak (a lone village 100 km west) comes first, Tell Tamr (a town with far namesake
+    # villages) last: the town guides, so Mushayrifah is not taken near Sharakrak.
+    text = "The SNA captured the villages of Sharakrak, Mushayrifah and Dardarah near Tell Tamr."
+    by_surface = {m.surface: m for m in geocode_document(document(text), gazetteer)}
+    assert by_surface["Tell Tamr"].place_id == "syria:tell-tamr"
+    assert by_surface["Sharakrak"].method == "far"
+    assert by_surface["Mushayrifah"].place_id is None and by_surface["Mushayrifah"].candidates
+    reordered = text.replace("Sharakrak, Mushayrifah and Dardarah",
+                             "Dardarah, Mushayrifah and Sharakrak")
+    again = {m.surface: m for m in geocode_document(document(reordered), gazetteer)}
+    assert {k: (m.place_id, m.method) for k, m in again.items()} == \
+        {k: (m.place_id, m.method) for k, m in by_surface.items()}
