@@ -30,6 +30,10 @@ the article names counts as a sure place about 30 km away. Then:
   names and in that direction, or right beside it (`BESIDE_KM`: a reporter's compass is
   loose); when no namesake is near, none is meant and the mention stays unresolved
   (**direction**);
+- a village from a worldwide source more than `NEAR_KM` from the sure places of its
+  paragraph gives way to a place of the same consonants three times nearer ("Qamhana"
+  southeast of Saraqib is the Qumhanah 10 km away, not the Qumhanah spelled that way 40 km
+  beyond the article's places);
 - a name the gazetteer has in no spelling is looked up by its consonants
   (`geo.names.loose_key`: Inqrati / Inqirat) among places near the sure places
   (**gazetteer+spelling**), and nowhere else.
@@ -523,6 +527,14 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
                     **unresolved, kind=best.kind, score=0.0, method="far",
                     candidates=" ".join(p.place_id for _, p in scores)))
             continue
+        if best.kind == "village" and best.source not in CURATED_SOURCES and beside \
+                and not directed and _nearest_km(best, beside) > NEAR_KM:
+            # An exact namesake 40 km off, and the same consonants 10 km off: the nearer
+            # one is meant (Qamhana "southeast of Saraqib" is the Qumhanah beside it).
+            near = [p for p in spelled(span, beside) if p.place_id != best.place_id]
+            if len(near) == 1 and _nearest_km(near[0], beside) * 3 < _nearest_km(best, beside):
+                mentions.append(_at(near[0], span, document, sentence, "gazetteer+spelling"))
+                continue
         if len(scores) > 1 and best.source not in CURATED_SOURCES \
                 and best_score - scores[1][0] < AMBIGUITY_MARGIN and any(
                     haversine_km(best.lat, best.lon, p.lat, p.lon) > SAME_PLACE_KM

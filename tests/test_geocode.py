@@ -253,3 +253,10 @@ def test_the_order_of_a_list_does_not_decide_which_places_guide_the_others(gazet
     again = {m.surface: m for m in geocode_document(document(reordered), gazetteer)}
     assert {k: (m.place_id, m.method) for k, m in again.items()} == \
         {k: (m.place_id, m.method) for k, m in by_surface.items()}
+
+
+def test_a_spelling_beside_the_article_beats_an_exact_namesake_far_off(gazetteer):
+    # "Qamhana" is the exact spelling of a Qumhanah 40 km from Hish; another Qumhanah, of the
+    # same consonants, lies 10 km from Saraqib.
+    text = "Clashes in Hish, Maarat al-Numan and Saraqib; the army entered the village of Qamhana."
+    assert _one(text, "Qamhana", gazetteer).place_id == "wof:1276632481"
