@@ -492,13 +492,10 @@ def _inside_an_organisation(text: str, span: Span) -> bool:
                                                              span.start))
 
 
-_ROAD_AFTER = re.compile(
-    r"\s*(?:international\s+|strategic\s+|main\s+)?(?:highway|road|motorway|route)\b",
-    re.IGNORECASE)
+_ROAD_NOUN = r"(?:international\s+|strategic\s+|main\s+)?(?:highway|road|motorway|route)"
+_ROAD = rf"{_ROAD_NOUN}s?"
+_ROAD_AFTER = re.compile(rf"\s*{_ROAD_NOUN}\b", re.IGNORECASE)  # one road: "A-B highway"
 _DASHES = frozenset({"-", "–", "—", "‑"})
-
-
-_ROAD = r"(?:international\s+|strategic\s+|main\s+)?(?:highway|road|motorway|route)s?"
 _ROAD_BEFORE = re.compile(rf"\b(?P<road>{_ROAD})\s+of\s+$", re.IGNORECASE)
 _ROAD_LINKING = re.compile(
     rf"\b(?P<road>{_ROAD})\s+(?:that\s+|which\s+)?(?:links?|linking|connects?|connecting|"

@@ -480,10 +480,10 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
         if directed:
             # "north of Tel Tamer": among namesakes, those that lie there (or, the reporter's
             # compass being loose, at least near there); none near, none of them is meant
-            near = [p for p in points
-                    if haversine_km(origin.lat, origin.lon, p.lat, p.lon) <= DIRECTION_KM]
-            fitting = [p for p in near if _lies(p, origin, directions[index][1]) or haversine_km(
-                origin.lat, origin.lon, p.lat, p.lon) <= BESIDE_KM] or near
+            km = {p.place_id: haversine_km(origin.lat, origin.lon, p.lat, p.lon) for p in points}
+            near = [p for p in points if km[p.place_id] <= DIRECTION_KM]
+            fitting = [p for p in near if km[p.place_id] <= BESIDE_KM
+                       or _lies(p, origin, directions[index][1])] or near
             if not fitting:
                 mentions.append(Mention(
                     **unresolved, kind=points[0].kind, score=0.0, method="direction",
