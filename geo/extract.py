@@ -70,7 +70,9 @@ class _Cue:
     ``kind`` is the kind hint it gives ("" when the cue word says it); ``with_noun`` keeps
     the noun in the name ("the Sharakrak silos"); ``whole`` makes the cued name win over
     gazetteer names inside it ("Jabal al-Zawiya" is not the village of Zawiya); ``listed``
-    lets a common word be a name ("the villages of Hass, ..."). A cue whose names come
+    lets a common word be a name ("the villages of Hass, ..."); ``named`` says the cue
+    itself makes the words a name, lower case included ("an area known as the “cow
+    farm”"). A cue whose names come
     first ("Tal Nar village") gives its cue word as ``ends``: the pattern is only tried in
     the few hundred characters before each occurrence of that word (a pattern that starts
     with a name would otherwise be tried at every word of the text).
@@ -81,6 +83,7 @@ class _Cue:
     with_noun: bool = False
     whole: bool = False
     listed: bool = False
+    named: bool = False
     ends: re.Pattern[str] | None = None
 
 
@@ -121,6 +124,13 @@ _CUES: tuple[_Cue, ...] = (
         r"checkpoint|prison|(?:military\s+)?base)\b"), kind="facility", with_noun=True),
     _Cue(re.compile(rf"(?P<names>{_NAME})\s+(?P<cue>camp|(?:oil\s?|gas\s?)?field)\b"),
          kind="facility", with_noun=True, ends=re.compile(r"\b(?:camp|field)\b")),
+    # "an area known as the “cow farm”", "a hill called Tal Nasri": a place noun says that
+    # what it is called is a place's name, quoted words of any case included
+    _Cue(re.compile(
+        r"\b(?:area|place|site|spot|hill|position|locality|farm|village|town)s?,?\s+"
+        r"(?:which\s+is\s+|that\s+is\s+)?(?P<cue>known\s+as|called|named|dubbed)\s+"
+        rf"(?:the\s+)?(?:[“\"‘](?P<quoted>[^”\"’\n]{{3,40}})[”\"’]|(?P<names>{_NAME}))"),
+        whole=True, named=True),
     # "clashes in Umm Shaifa", "a post near Tal Nar": a name after a place word is a place
     # only if a gazetteer place of its consonants lies near the article's places
     # (`TENTATIVE_CUES`; geo.geocode drops it otherwise)
@@ -399,8 +409,9 @@ def _cue_names(text: str, foreign_before: re.Pattern[str] | None = None
                     text, max(0, match.start() - 40), match.start()):
                 continue
             cue = " ".join(match.group("cue").lower().split()) or rule.kind
-            names_start = match.start("names")
-            chunk = match.group("names")
+            group = "quoted" if rule.named and match.group("quoted") else "names"
+            names_start = match.start(group)
+            chunk = match.group(group)
             position = 0
             for piece in _LIST_SPLIT.split(chunk) if not rule.whole else [chunk]:
                 offset = chunk.find(piece, position)
@@ -463,7 +474,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
         if (head, rule.listed) not in plausible:
             plausible[(head, rule.listed)] = _plausible_unknown(head, gazetteer,
                                                                 listed=rule.listed)
-        if not plausible[(head, rule.listed)]:
+        if not plausible[(head, rule.listed)] and not rule.named:
             continue
         if gazetteer.foreign.get(name_key(name), 0) >= FOREIGN_CUE_CITY:
             continue  # "the Black Sea resort town of Sochi": a town, not of the theater

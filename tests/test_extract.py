@@ -209,3 +209,16 @@ def test_what_a_force_recaptured_or_retook_is_a_gazetteer_place(gazetteer) -> No
     for verb in ("recaptured", "retook", "regained"):
         (span,) = find_toponyms(f"The SDF {verb} Mushayrifah on Sunday.", gazetteer)
         assert span.surface == "Mushayrifah" and len(span.candidates) > 1
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("Posts were shelled around an area known as the “cow farm” on Monday.", "cow farm"),
+    ("The village, known as Umm al-Kaif, fell on Sunday.", "Umm al-Kaif"),
+    ("Rebels took a hill called Tal Qasrawi near Saraqib.", "Tal Qasrawi"),
+])
+def test_what_an_area_is_known_as_is_a_place_in_any_case(text, surface, gazetteer) -> None:
+    assert surface in [s.surface for s in find_toponyms(text, gazetteer)]
+
+
+def test_a_person_known_by_a_name_is_no_place(gazetteer) -> None:
+    assert _surfaces("A commander known as Abu Qasrawi was killed.", gazetteer) == []
