@@ -7,8 +7,9 @@ lookup. The rules, applied to each word:
 - Unicode decomposition, then diacritics, ʿayn/hamza marks and apostrophes are dropped
   (``‘Īsá`` -> ``isa``, ``Ra’s`` -> ``ras``), a possessive ``'s`` is cut (``Syria’s``);
 - Arabic articles are dropped as words (al-, el-, ad-, ar-, as-, ash-, at-, az-, an-, ...);
-- vowel spellings fold: ``ee`` -> ``i``, ``oo``/``ou``/``au`` -> ``u``,
-  ``ai``/``ei``/``ey`` -> ``ay``;
+- vowel spellings fold: ``ee`` -> ``i``, French ``aou`` -> ``aw`` (Raouda / Rawda),
+  ``oo``/``ou``/``au`` -> ``u``, ``ai``/``ei``/``ey`` -> ``ay``; a word-initial ``uw``
+  before a vowel -> ``w`` (‘Uwayd / Weid / Oweid);
 - doubled letters are single (Raqqa -> raqa, Issa -> isa);
 - a final ``-eh``/``-ah``/``-e`` becomes ``-a`` (Mushairfeh, Hasakah, Hasaka agree);
 - Tell/Tall/Tal/Tel/Til fold to ``tal``; Ain/Ayn/Ein to ``ayn``;
@@ -71,8 +72,9 @@ _ARABIC_CHAR = re.compile(r"[\u0600-\u06ff]")
 _DIPHTHONG = re.compile(r"(?:ai|ei|ey)")
 _DOUBLED = re.compile(r"(.)\1+")
 _FINAL_A = re.compile(r"(?:[ae]h|e)$")
-_DIGRAPHS = (("ch", "sh"), ("dj", "j"), ("rh", "gh"), ("ou", "u"), ("au", "u"))
+_DIGRAPHS = (("ch", "sh"), ("dj", "j"), ("rh", "gh"), ("aou", "aw"), ("ou", "u"), ("au", "u"))
 _NISBA = re.compile(r"i(?:y?a|e)$")  # -iyah, -iyeh, -ieh, -iye, -ié, -iya: one ending
+_INITIAL_UW = re.compile(r"^uw(?=[aiu])")  # ‘Uwayd / Weid / Oweid: the glide carries the name
 _LOOSE = str.maketrans({"e": "a", "o": "u", "q": "k"})
 
 
@@ -110,7 +112,8 @@ def fold_word(word: str) -> str:
     # Short vowels and q/k are written every way: Jehbel/Jahbal, Kobane/Kubani, Qamishli/
     # Kamishli. Folding e to a, o to u and q to k joins them (few places collide:
     # benchmarks/bench_spellings.py counts them).
-    return _DOUBLED.sub(r"\1", w.translate(_LOOSE))
+    w = _DOUBLED.sub(r"\1", w.translate(_LOOSE))
+    return _INITIAL_UW.sub("w", w)
 
 
 def tokenize(text: str) -> list[Token]:

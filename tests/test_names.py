@@ -41,6 +41,10 @@ VARIANTS = [
     ("Jebel al-Zawiya", "Jabal al-Zawiyah"),
     ("Sheikh Maqsoud", "Shaykh Maqsud"),
     ("Ma’arat al-Nauman", "Maarat al-Numan"),
+    ("Kafr Weid", "Kafr ‘Uwayd"),  # the glide after a lost ‘U- carries the name
+    ("Oweis", "Uways"),
+    ("Raouda", "Rawda"),  # French "aou" is "aw"
+    ("Daoud", "Dawd"),
 ]
 
 
