@@ -476,7 +476,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
                                                                 listed=rule.listed)
         if not plausible[(head, rule.listed)] and not rule.named:
             continue
-        if gazetteer.foreign.get(name_key(name), 0) >= FOREIGN_CUE_CITY:
+        key = name_key(name)
+        if gazetteer.foreign.get(key, 0) >= FOREIGN_CUE_CITY and key not in gazetteer.common:
             continue  # "the Black Sea resort town of Sochi": a town, not of the theater
         at = bisect_right(extra_ends, start)
         extra.insert(at, Span(start=start, end=end, surface=name, key=name_key(name), cue=cue,

@@ -436,8 +436,8 @@ class Gazetteer:
     """
 
     def __init__(self, places: Iterable[Place], keys: dict[str, set[str]], *,
-                 needs_context: Iterable[str] = (), foreign: dict[str, int] | None = None
-                 ) -> None:
+                 needs_context: Iterable[str] = (), foreign: dict[str, int] | None = None,
+                 common: dict[str, set[str]] | None = None) -> None:
         self.places: dict[str, Place] = {p.place_id: p for p in places}
         self.needs_context = frozenset(name_key(n) for n in needs_context)
         self.foreign: dict[str, int] = dict(foreign or {})
@@ -451,10 +451,14 @@ class Gazetteer:
             key: tuple(sorted(ids, key=lambda i: -SOURCE_RANK[self.places[i].source]))
             for key, ids in keys.items()
         }
+        self.common: dict[str, frozenset[str]] = {
+            key: frozenset(ids) for key, ids in (common or {}).items()}
+        """Names that are common English words (Hass, Ma’an): never matched in text, only
+        looked up, through `loose`, where the text marks a place ("the villages of Hass")."""
         self.loose: dict[str, tuple[str, ...]] = {}
         """Point places by `geo.names.loose_key` of each of their names."""
         loose: dict[str, set[str]] = {}
-        for key, ids in self.index.items():
+        for key, ids in [*self.index.items(), *self.common.items()]:
             points = [i for i in ids if not self.places[i].is_area
                       and self.places[i].kind != "corridor"]
             if points:
@@ -497,7 +501,8 @@ class Gazetteer:
         areas = [p for p in self.places.values() if p.is_area]
         for place in _with_admin1(added, areas):
             merged[place.place_id] = place
-        gazetteer = Gazetteer(merged.values(), keys, foreign=self.foreign)
+        gazetteer = Gazetteer(merged.values(), keys, foreign=self.foreign,
+                              common={k: set(v) for k, v in self.common.items()})
         gazetteer.needs_context = self.needs_context  # already folded keys
         gazetteer.road_ends = self.road_ends
         gazetteer.foreign_before = self.foreign_before
@@ -510,6 +515,21 @@ def _add_keys(keys: dict[str, set[str]], place: Place, *, curated: bool,
         key = name_key(name)
         if _usable_key(key, curated=curated):
             keys.setdefault(key, set()).add(place.place_id)
+
+
+def _common_word_names(places: Iterable[Place]) -> dict[str, set[str]]:
+    """Point places by the keys of their names that are common English words (``has`` for
+    the village of Hass, ``man`` for Ma’an), which `_usable_key` keeps out of the index."""
+    common = stop_keys()
+    found: dict[str, set[str]] = {}
+    for place in places:
+        if place.is_area or place.kind == "corridor":
+            continue
+        for name in (place.name, *place.alt_names):
+            key = name_key(name)
+            if key in common and len(key) >= 3 and key not in ARTICLES:
+                found.setdefault(key, set()).add(place.place_id)
+    return found
 
 
 def online_names(place: Place) -> list[str]:
@@ -606,7 +626,7 @@ def build_gazetteer(*, theater: Theater, geonames: Iterable[tuple[dict, str]] = 
     keys = {k: ids for k, ids in keys.items() if ids}
     located = _with_admin1(list(places.values()), areas)
     gazetteer = Gazetteer(located, keys, needs_context=theater.needs_context,
-                          foreign=foreign_cities(theater))
+                          foreign=foreign_cities(theater), common=_common_word_names(located))
     gazetteer.road_ends = _road_ends(theater, curated, lines)
     if theater.foreign_adjectives:
         adjectives = "|".join(re.escape(a) for a in theater.foreign_adjectives)

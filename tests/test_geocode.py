@@ -260,3 +260,14 @@ def test_a_spelling_beside_the_article_beats_an_exact_namesake_far_off(gazetteer
     # same consonants, lies 10 km from Saraqib.
     text = "Clashes in Hish, Maarat al-Numan and Saraqib; the army entered the village of Qamhana."
     assert _one(text, "Qamhana", gazetteer).place_id == "wof:1276632481"
+
+
+def test_a_village_named_like_an_english_word_is_found_where_the_text_marks_a_place(gazetteer):
+    # "has" and "man" are common words, never matched in running text; Hassef (also
+    # spelled Hass) lies 3 km from Kafr Nabl, Ma`an 4 km from Suran.
+    hass = _one("Troops entered the villages of Hass and Kafr Nabl.", "Hass", gazetteer)
+    assert hass.method == "gazetteer+spelling" and hass.name == "Hassef"
+    maan = _one("The army entered the villages of Maan and Suran.", "Maan", gazetteer)
+    assert maan.name == "Ma`an"  # not the city of Man abroad
+    assert [m.surface for m in geocode_document(document(
+        "The SDF has said the town of Kafr Nabl fell."), gazetteer)] == ["Kafr Nabl"]
