@@ -467,6 +467,18 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
             spelled_memo[key] = _near_spelling(span, near, gazetteer, admin_context)
         return spelled_memo[key]
 
+    by_paragraph: dict[int, list[int]] = defaultdict(list)
+    for index, paragraph in enumerate(paragraphs):
+        by_paragraph[paragraph].append(index)
+
+    def _unless_near_mates(best: Place, index: int, others: list[Place]) -> list[Place]:
+        """The article's sure places, to judge a candidate in a paragraph that has none,
+        unless a candidate of another name of its paragraph lies near it ("the Al-Shuhail
+        and Busairah areas": two namesakes that agree place each other)."""
+        mates = [p for j in by_paragraph[paragraphs[index]] if spans[j].key != spans[index].key
+                 for p in pools[j] if not p.is_area and p.kind != "corridor"]
+        return [] if mates and _nearest_km(best, mates) <= NEAR_KM else others
+
     mentions = []
     for index, (span, pool) in enumerate(zip(spans, pools, strict=True)):
         sentence = sentences.at(span.start)
@@ -513,7 +525,7 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
             ranked_memo[memo_key] = _ranked(span, pool, others, admin_context)
         scores = ranked_memo[memo_key]
         best_score, best = scores[0]
-        beside = anchors.beside(index)
+        beside = anchors.beside(index) or _unless_near_mates(best, index, others)
         if best.kind == "village" and best.source not in CURATED_SOURCES and beside \
                 and not directed and _nearest_km(best, beside) > FAR_KM \
                 and not _in_context(best, admin_context):

@@ -271,3 +271,15 @@ def test_a_village_named_like_an_english_word_is_found_where_the_text_marks_a_pl
     assert maan.name == "Ma`an"  # not the city of Man abroad
     assert [m.surface for m in geocode_document(document(
         "The SDF has said the town of Kafr Nabl fell."), gazetteer)] == ["Kafr Nabl"]
+
+
+def test_a_far_village_in_a_paragraph_without_places_is_judged_by_the_article(gazetteer):
+    # The only Faysaliyah of the gazetteer lies 230 km from Tell Tamr; Shahil lies 8 km
+    # from al-Busayrah, named beside it, far from Tell Tamr too.
+    text = ("The villages are Daoudia, Rihanah and Faisaliah.\n\n"
+            "The SDF patrolled the Al-Shuhail and Busairah areas.\n\n"
+            "The SDF is trying to advance in the countryside of Tal Tamr.")
+    far = _one(text, "Faisaliah", gazetteer)
+    assert far.place_id is None and far.method == "far"
+    agreeing = _one(text, "Al-Shuhail", gazetteer)
+    assert agreeing.name == "Shahil"
