@@ -565,4 +565,38 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
         else:
             confidence, method = 1.0, "gazetteer"
         mentions.append(_at(best, span, document, sentence, method, round(confidence, 3)))
-    return mentions
+    return _spelled_beside_list_mates(document, spans, mentions, gazetteer, admin_context,
+                                      sentences)
+
+
+def _spelled_beside_list_mates(document: Document, spans: list[Span], mentions: list[Mention],
+                               gazetteer: Gazetteer, admin_context: set[str],
+                               sentences: SentenceIndex) -> list[Mention]:
+    """Names no gazetteer spells, placed by their consonants beside the places of their own
+    list: in "targeted locations in al-Ftera and Sfuhen", Sfuhen placed (Safuhun) places
+    al-Ftera at the Fatirah 2 km from it, though both lie beyond the reach of the article's
+    other places."""
+    by_start = {m.start: k for k, m in enumerate(mentions)}
+    added: list[Mention] = []
+    for group in _lists(document.body, spans):
+        mates = [gazetteer[mentions[by_start[spans[i].start]].place_id] for i in group
+                 if spans[i].start in by_start and mentions[by_start[spans[i].start]].place_id]
+        mates = [p for p in mates if not p.is_area and p.kind != "corridor"]
+        if not mates:
+            continue
+        for i in group:
+            span, k = spans[i], by_start.get(spans[i].start)
+            if span.candidates or span.kind_hint == "facility" or (
+                    k is not None and (mentions[k].place_id or mentions[k].candidates)):
+                continue
+            if k is None and span.cue not in TENTATIVE_CUES:
+                continue
+            near = _near_spelling(span, mates, gazetteer, admin_context)
+            if len(near) != 1:
+                continue
+            found = _at(near[0], span, document, sentences.at(span.start), "gazetteer+spelling")
+            if k is None:
+                added.append(found)
+            else:
+                mentions[k] = found
+    return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions

@@ -283,3 +283,13 @@ def test_a_far_village_in_a_paragraph_without_places_is_judged_by_the_article(ga
     assert far.place_id is None and far.method == "far"
     agreeing = _one(text, "Al-Shuhail", gazetteer)
     assert agreeing.name == "Shahil"
+
+
+def test_a_spelling_is_placed_beside_the_places_of_its_own_list(gazetteer):
+    # Fatirah lies 17 km from Maarat al-Numan, beyond the 13 km a three-consonant spelling
+    # may reach from the article's places, but 2 km from Safuhun, listed with it.
+    text = "The army shelled Maarat al-Numan.\n\nFactions targeted locations in al-Ftera{}."
+    alone = _one(text.format(""), "al-Ftera", gazetteer)
+    assert alone.place_id is None
+    listed = _one(text.format(" and Sfuhen"), "al-Ftera", gazetteer)
+    assert listed.method == "gazetteer+spelling" and listed.name == "Fatirah"
