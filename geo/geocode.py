@@ -70,6 +70,7 @@ _CITY_BEFORE = re.compile(
 _CITY_AFTER = re.compile(r"^\s+(?:city|town)\b", re.IGNORECASE)
 _DATELINE_AFTER = re.compile(r"^\s*(?:[–—-]|,\s*[A-Z])")
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or|&)\s*$")
+_DISTRICT_AFTER = re.compile(r"\s+(?:sub-?)?(?:districts?|nahiyas?|nahiyahs?)\b", re.IGNORECASE)
 _KIND_BONUS = {"city": 1.2, "town": 0.6, "airbase": 0.5, "dam": 0.5, "crossing": 0.5,
                "facility": 0.5, "village": 0.3, "region": 0.3, "corridor": 0.5}
 """What a bare name most likely means: a city before a town, a town before a village (a
@@ -502,6 +503,12 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
                     candidates=" ".join(p.place_id for p in points)))
                 continue
             pool = [p for p in pool if p not in points] + fitting
+        if _DISTRICT_AFTER.match(text, span.end) and not any(p.is_area for p in pool):
+            # "the ‘Ayn ‘Issa District": an area no gazetteer has, not the town of its name
+            mentions.append(Mention(
+                **unresolved, kind="district", score=0.0, method="unknown area",
+                candidates=" ".join(p.place_id for p in points)))
+            continue
         if not pool and not span.candidates and span.kind_hint != "facility":
             near = spelled(span, others)
             if len(near) == 1:

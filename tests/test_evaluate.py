@@ -329,3 +329,16 @@ def test_a_town_named_on_its_own_is_judged_there_not_inside_the_road_named_after
          "type": "city", "coord_source": "test: the gazetteer's point"}])
     toponyms = evaluate(gold, gazetteer)["toponyms"]
     assert "Hama" not in " ".join(toponyms["wrong"]), toponyms["wrong"]
+
+
+def test_a_district_no_gazetteer_has_is_right_only_when_left_unresolved(gazetteer) -> None:
+    from geo.evaluate import located
+    from geo.gold import GoldToponym
+
+    unknown = GoldToponym("‘Ayn ‘Issa District", "Ayn Issa district", "district")
+    assert located(unknown, None, gazetteer, 5.0)
+    assert not located(unknown, "syria:ayn-issa", gazetteer, 5.0)  # the town is not the area
+    known = GoldToponym("Tal Abyad district", "Tell Abyad district", "district")
+    assert not located(known, None, gazetteer, 5.0)  # the gazetteer has this one
+    district = next(p for p in gazetteer.places.values() if p.name == "Tell Abyad district")
+    assert located(known, district.place_id, gazetteer, 5.0)

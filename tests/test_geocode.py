@@ -293,3 +293,11 @@ def test_a_spelling_is_placed_beside_the_places_of_its_own_list(gazetteer):
     assert alone.place_id is None
     listed = _one(text.format(" and Sfuhen"), "al-Ftera", gazetteer)
     assert listed.method == "gazetteer+spelling" and listed.name == "Fatirah"
+
+
+def test_a_district_no_gazetteer_has_is_not_the_town_of_its_name(gazetteer):
+    (mention,) = geocode_document(document("Troops entered the ‘Ayn ‘Issa District."), gazetteer)
+    assert mention.place_id is None and mention.kind == "district"
+    assert mention.candidates == "syria:ayn-issa"
+    (known,) = geocode_document(document("Clashes in the Tell Abyad district."), gazetteer)
+    assert known.kind == "district" and known.place_id is not None
