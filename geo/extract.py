@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geo import settings
-from geo.gazetteer import Gazetteer, stop_keys
+from geo.gazetteer import Gazetteer, country_keys, stop_keys
 from geo.models import Span
 from geo.names import ARTICLES, Token, name_key, tokenize
 
@@ -423,13 +423,16 @@ def _cue_names(text: str, foreign_before: re.Pattern[str] | None = None
 
 def _plausible_unknown(name: str, gazetteer: Gazetteer, *, listed: bool = False) -> bool:
     """A capitalised name of three letters or more, not an acronym, not a person's name,
-    not made of common words ("The Syrian"; "Sheikh Jort" is a village); names a cue lists
-    outright ("the villages are Hass, Al-Said, ...": ``listed``) may be common words."""
+    not made of common words ("The Syrian"; "Sheikh Jort" is a village), not a country
+    ("the city of Kazakhstan"); names a cue lists outright ("the villages are Hass,
+    Al-Said, ...": ``listed``) may be common words."""
     words = [t for t in tokenize(name) if not t.article]
     if not words or not _capitalised(words[0].text) or _is_acronym(words[0].text):
         return False
     keys = [w.key for w in words]
     if not listed and all(k in gazetteer.persons for k in keys):
+        return False
+    if " ".join(keys) in country_keys():
         return False
     common = stop_keys()
     return (listed or not all(k in common for k in keys)) and keys[0] not in ARTICLES \

