@@ -41,7 +41,7 @@ from shapely.geometry import shape
 from geo import settings
 from geo.errors import GazetteerError, InputError
 from geo.models import Place
-from geo.names import ARTICLES, loose_key, name_key, slug
+from geo.names import ARTICLES, headed_loose_key, loose_key, name_key, slug
 from geo.theater import Theater, load_theater
 from geo.wof import WofRecord, district_places, read_wof, read_wof_csv, wof_place
 
@@ -470,6 +470,15 @@ class Gazetteer:
             if points:
                 loose.setdefault(loose_key(key), set()).update(points)
         self.loose = {k: tuple(sorted(v)) for k, v in loose.items() if len(k) >= LOOSE_MIN}
+        headed: dict[str, set[str]] = {}
+        for key, ids in [*self.index.items(), *self.common.items()]:
+            head = headed_loose_key(key)
+            points = [i for i in ids if not self.places[i].is_area
+                      and self.places[i].kind != "corridor"]
+            if head is not None and points:
+                headed.setdefault(head, set()).update(points)
+        self.loose_headed = {k: tuple(sorted(v)) for k, v in headed.items()}
+        """Point places by `geo.names.headed_loose_key` of their names that have one."""
         self.automaton = ahocorasick.Automaton()
         for key in self.index:
             self.automaton.add_word(f" {key} ", key)

@@ -52,7 +52,7 @@ from collections import Counter, defaultdict
 from geo.extract import TENTATIVE_CUES, SentenceIndex
 from geo.gazetteer import SOURCE_RANK, Gazetteer, haversine_km
 from geo.models import Document, Mention, Place, Span
-from geo.names import loose_key
+from geo.names import headed_loose_key, loose_key
 
 _COMPASS = r"(?:north|south|east|west)(?:ern|-?(?:east|west)(?:ern)?)?"
 _GOV_AFTER = re.compile(
@@ -304,11 +304,16 @@ def _near_spelling(span: Span, anchors: list[Place], gazetteer: Gazetteer,
     (`geo.names.loose_key`), nearest first; those in a governorate or district the article
     names first; several only when they are equally near and not one place recorded
     twice."""
-    key = loose_key(span.surface)
-    ids = gazetteer.loose.get(key, ())
+    headed = headed_loose_key(span.surface)
+    if headed is not None:  # "Abu Rasin" is spelled among names that start with Abu
+        key = headed.split(" ", 1)[1]
+        ids = gazetteer.loose_headed.get(headed, ())
+    else:
+        key = loose_key(span.surface)
+        ids = gazetteer.loose.get(key, ())
     if not ids or not anchors:
         return []
-    reach = SPELLING_KM / {2: 4, 3: 3}.get(len(key), 1)
+    reach = SPELLING_KM / {2: 4, 3: 3}.get(len(key.replace(" ", "")), 1)
     near = []
     for place in (gazetteer[i] for i in ids):
         distance = min(haversine_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)

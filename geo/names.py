@@ -175,6 +175,21 @@ def loose_key(name: str) -> str:
     return _DOUBLED.sub(r"\1", _LOOSE_VOWELS.sub("", name_key(name)))
 
 
+_NAME_HEADS = frozenset({"tal", "ayn", "khirba", "um", "abu", "dayr", "kafr", "jabal", "shaykh"})
+"""Words that start a name and are written alike once folded (Tell/Tall, Umm/Oum, ...)."""
+
+
+def headed_loose_key(name: str) -> str | None:
+    """The `loose_key` of a name that starts with a head word (Tell, Abu, Kafr, ...) and
+    has at least two consonants after it, with the head word kept whole: "abu rsn" for Abu
+    Rasin, which the plain loose key ("brsn") would take for Bir Sana. None otherwise."""
+    words = name_key(name).split(" ")
+    if len(words) < 2 or words[0] not in _NAME_HEADS:
+        return None
+    rest = _DOUBLED.sub(r"\1", _LOOSE_VOWELS.sub("", " ".join(words[1:])))
+    return f"{words[0]} {rest}" if len(rest) >= 2 else None
+
+
 def same_name(a: str, b: str) -> bool:
     """True when two spellings are variants of one name.
 

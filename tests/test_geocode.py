@@ -301,3 +301,17 @@ def test_a_district_no_gazetteer_has_is_not_the_town_of_its_name(gazetteer):
     assert mention.candidates == "syria:ayn-issa"
     (known,) = geocode_document(document("Clashes in the Tell Abyad district."), gazetteer)
     assert known.kind == "district" and known.place_id is not None
+
+
+def test_a_name_that_starts_with_abu_is_spelled_only_among_names_that_do(gazetteer):
+    from geo.names import headed_loose_key, loose_key
+
+    # Bir Sana lies beside Tell Abyad; its consonants are those of Abu Rasin once "Abu" is
+    # folded away, but Abu is part of the name.
+    assert loose_key("Abu Rasin") == loose_key("Bir Sana")
+    assert headed_loose_key("Abu Rasin") == "abu rsn" and headed_loose_key("Bir Sana") is None
+    mention = _one("Reinforcements were stationed in the Abu Rasin area and west of Tal Abyad.",
+                   "Abu Rasin", gazetteer)
+    assert mention.place_id is None
+    # a head word with one consonant after it is spelled as a whole (Kafr Weid, Kafr `Uwayd)
+    assert headed_loose_key("Kafr Weid") is None
