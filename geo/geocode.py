@@ -515,7 +515,12 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
                 candidates=" ".join(p.place_id for p in points)))
             continue
         if not pool and not span.candidates and span.kind_hint != "facility":
-            near = spelled(span, others)
+            # the places of its own paragraph first (a digest's paragraphs are about
+            # different fronts), then the article's
+            here = anchors.beside(index)
+            near = spelled(span, here) if here else []
+            if len(near) != 1:
+                near = spelled(span, others)
             if len(near) == 1:
                 mentions.append(_at(near[0], span, document, sentence, "gazetteer+spelling"))
                 continue

@@ -315,3 +315,12 @@ def test_a_name_that_starts_with_abu_is_spelled_only_among_names_that_do(gazette
     assert mention.place_id is None
     # a head word with one consonant after it is spelled as a whole (Kafr Weid, Kafr `Uwayd)
     assert headed_loose_key("Kafr Weid") is None
+
+
+def test_a_spelling_is_placed_by_its_own_paragraph_before_the_whole_article(gazetteer):
+    # Ma`arr Shamarin lies 4 km from Maar Shamsheh; Ma‘arratmişrīn (also "Marshemarin")
+    # lies near Idlib, named in another paragraph.
+    text = ("Drones struck the city of Idlib.\n\n"
+            "The army took the villages of Maar Shamsheh and Ma'ar Shimmareen.")
+    mention = _one(text, "Ma'ar Shimmareen", gazetteer)
+    assert mention.method == "gazetteer+spelling" and mention.name == "Ma`arr Shamarin"
