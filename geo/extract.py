@@ -89,7 +89,7 @@ class _Cue:
 
 _CUES: tuple[_Cue, ...] = (
     _Cue(re.compile(
-        r"\b(?P<cue>(?:village|town|city|settlement|hamlet|neighbou?rhood)s?)\s+of\s+"
+        r"\b(?P<cue>(?:village|town|settlement|hamlet|neighbou?rhood)s?|city|cities)\s+of\s+"
         rf"(?P<names>{_LIST})"), listed=True),
     _Cue(re.compile(rf"\b(?P<cue>outskirts)\s+of\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
                     rf"(?P<names>{_NAME})")),

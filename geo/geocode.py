@@ -91,7 +91,8 @@ def _explicit_sense(text: str, span: Span, spans: list[Span], index: int) -> str
     after = text[span.end:span.end + 30]
     if _GOV_AFTER.match(after) or _GOV_BEFORE.search(before):
         return "area"
-    if span.cue in ("city", "town", "village", "outskirts") or _CITY_BEFORE.search(before) \
+    if span.cue in ("city", "cities", "town", "towns", "village", "villages", "outskirts") \
+            or _CITY_BEFORE.search(before) \
             or _CITY_AFTER.match(after):
         return "point"
     if _is_dateline(text, span):
@@ -163,7 +164,16 @@ def area_senses(text: str, spans: list[Span], gazetteer: Gazetteer) -> list[bool
                 if explicit[i] is None:
                     area[i] = True
     for group in _lists(text, spans):
-        if any(area[i] and has_province[i] for i in group):
+        marked_area = any(has_province[i] and (explicit[i] == "area" or not has_point[i])
+                          for i in group)
+        marked_city = any(explicit[i] == "point" or (not has_area[i] and any(
+            gazetteer[c].kind == "city" for c in spans[i].candidates)) for i in group)
+        if marked_city and not marked_area:
+            # "in Qamishli and Hasaka": listed with a city, a governorate's name is its city
+            for i in group:
+                if explicit[i] is None:
+                    area[i] = False
+        elif any(area[i] and has_province[i] for i in group):
             for i in group:
                 if has_province[i] and explicit[i] is None:
                     area[i] = True

@@ -324,3 +324,12 @@ def test_a_spelling_is_placed_by_its_own_paragraph_before_the_whole_article(gaze
             "The army took the villages of Maar Shamsheh and Ma'ar Shimmareen.")
     mention = _one(text, "Ma'ar Shimmareen", gazetteer)
     assert mention.method == "gazetteer+spelling" and mention.name == "Ma`arr Shamarin"
+
+
+@pytest.mark.parametrize("text", [
+    "Turkey reached Ras al-Ain. Daesh cells woke in Qamishli and Hasaka and elsewhere.",
+    "Turkey reached Ras al-Ain. The Syrian flag flies in the cities of Qamishli and Hasaka.",
+])
+def test_a_governorates_name_listed_with_a_city_is_its_city(text, gazetteer) -> None:
+    mention = _one(text, "Hasaka", gazetteer)
+    assert mention.kind == "city"
