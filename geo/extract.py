@@ -31,9 +31,12 @@ from functools import lru_cache
 from geo import settings
 from geo.gazetteer import Gazetteer, country_keys, stop_keys
 from geo.models import Span
-from geo.names import ARTICLES, Token, name_key, tokenize
+from geo.names import ARTICLES, NAME_HEADS, Token, head_spellings, name_key, tokenize
 
 CURATED = frozenset({"theater", "admin1", "corridor", "override"})
+PLACE_HEADS = frozenset({"tal", "khirba", "kafr", "dayr", "ayn", "um"})
+"""Words that start place names far more often than anything else (Tal, Khirbet, Kafr, Deir,
+Ain, Umm; not Abu or Sheikh, which start people's names too)."""
 FACILITY_KINDS = frozenset({"facility", "dam", "airbase", "crossing"})
 MAX_EVIDENCE_CHARS = 600
 """Evidence longer than this is cut around the name: a page without full stops is one
@@ -124,6 +127,13 @@ _CUES: tuple[_Cue, ...] = (
         r"checkpoint|prison|(?:military\s+)?base)\b"), kind="facility", with_noun=True),
     _Cue(re.compile(rf"(?P<names>{_NAME})\s+(?P<cue>camp|(?:oil\s?|gas\s?)?field)\b"),
          kind="facility", with_noun=True, ends=re.compile(r"\b(?:camp|field)\b")),
+    # "Tal Halab", "Khirbet Ghazal", "Kafr Weid": a name that starts with a word of place
+    # names is a place by its form
+    _Cue(re.compile(
+        r"\b(?P<names>(?:" + "|".join(w.capitalize() for w in head_spellings(PLACE_HEADS)
+                                       if w not in ("der", "om"))  # Der Spiegel
+        + rf")[-‑ ](?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?[{_UPPER}][\w’'‘ʿ]*)(?P<cue>)"),
+        kind="village"),
     # "an area known as the “cow farm”", "a hill called Tal Nasri": a place noun says that
     # what it is called is a place's name, quoted words of any case included
     _Cue(re.compile(
@@ -293,6 +303,8 @@ def _decide(text: str, tokens: list[Token], first: int, last: int, key: str,
     curated = any(p.source in CURATED for p in places)
     if _after_person(text, tokens, first, gazetteer):
         return "no"  # "General Mazloum Kobani": a surname, even when a city has it
+    if _after_head_word(text, tokens, first):
+        return "no"  # "Tal Halab" is a place of its own, not Halab (Aleppo)
     if curated and key not in gazetteer.needs_context:
         return "yes"
     if _is_acronym(head) and not curated:
@@ -306,6 +318,20 @@ def _decide(text: str, tokens: list[Token], first: int, last: int, key: str,
             or (not curated and all(w in gazetteer.persons for w in words)):
         return "context"
     return "yes"
+
+
+def _after_head_word(text: str, tokens: list[Token], first: int) -> bool:
+    """The capitalised word just before the name, joined to it, starts place names (Tal,
+    Khirbet, Kafr, Deir, Ain, Umm, Abu, Jabal, Sheikh): the two are one longer name."""
+    before = first - 1
+    while before >= 0 and tokens[before].article and tokens[before].end <= tokens[first].start \
+            and not _BREAK.search(text, tokens[before].end, tokens[before + 1].start):
+        before -= 1
+    if before < 0 or _BREAK.search(text, tokens[before].end, tokens[before + 1].start):
+        return False
+    word = tokens[before]
+    return word.key in NAME_HEADS and _capitalised(word.text) and \
+        not re.search(r"[.!?\n]", text[word.end:tokens[first].start])
 
 
 def _list_groups(text: str, found: list[tuple[int, int, str]], tokens: list[Token]

@@ -175,8 +175,15 @@ def loose_key(name: str) -> str:
     return _DOUBLED.sub(r"\1", _LOOSE_VOWELS.sub("", name_key(name)))
 
 
-_NAME_HEADS = frozenset({"tal", "ayn", "khirba", "um", "abu", "dayr", "kafr", "jabal", "shaykh"})
+NAME_HEADS = frozenset({"tal", "ayn", "khirba", "um", "abu", "dayr", "kafr", "jabal", "shaykh"})
 """Words that start a name and are written alike once folded (Tell/Tall, Umm/Oum, ...)."""
+
+
+def head_spellings(heads: frozenset[str]) -> list[str]:
+    """The spellings (lower case) that fold to the given head words: "tell", "tall", ... for
+    "tal"."""
+    return sorted({w for w, folded in _SYNONYMS.items() if folded in heads} | set(heads),
+                  key=lambda w: (-len(w), w))
 
 
 def headed_loose_key(name: str) -> str | None:
@@ -184,7 +191,7 @@ def headed_loose_key(name: str) -> str | None:
     has at least two consonants after it, with the head word kept whole: "abu rsn" for Abu
     Rasin, which the plain loose key ("brsn") would take for Bir Sana. None otherwise."""
     words = name_key(name).split(" ")
-    if len(words) < 2 or words[0] not in _NAME_HEADS:
+    if len(words) < 2 or words[0] not in NAME_HEADS:
         return None
     rest = _DOUBLED.sub(r"\1", _LOOSE_VOWELS.sub("", " ".join(words[1:])))
     return f"{words[0]} {rest}" if len(rest) >= 2 else None

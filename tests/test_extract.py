@@ -226,3 +226,12 @@ def test_a_person_known_by_a_name_is_no_place(gazetteer) -> None:
 
 def test_a_country_is_never_a_place_a_cue_names(gazetteer) -> None:
     assert _surfaces("Talks were held in Astana city of Kazakhstan in 2017.", gazetteer) == []
+
+
+def test_a_name_that_starts_with_tal_or_khirbet_is_a_place_of_its_own(gazetteer) -> None:
+    spans = find_toponyms("Clashes are concentrated in the area of Tal Halab and of "
+                          "Khirbet Qasrawi, near Umm al-Kayf.", gazetteer)
+    assert [(s.surface, bool(s.candidates)) for s in spans] == [
+        ("Tal Halab", False), ("Khirbet Qasrawi", False), ("Umm al-Kayf", False)]
+    # Halab alone is Aleppo; inside "Tal Halab" it is not
+    assert _surfaces("Der Spiegel reported from Halab.", gazetteer) == ["Halab"]
