@@ -271,6 +271,9 @@ far namesakes as candidates)."""
 NEAR_KM = 30.0
 """A lone village this close to the article's sure places is sure too (the villages of one
 report lie within about 30 km of each other)."""
+LIST_MATES = 2
+"""A name listed with this many sure places ("Ma'ar Shoreen, al-Za'lanah, Babeela, al-Dana")
+is placed by them, not by the rest of the article: the villages of one list lie together."""
 SAME_PLACE_KM = 3.0
 """Namesakes this close are one village recorded twice (GeoNames and Who's On First keep
 near-duplicates): choosing between them is no guess."""
@@ -483,6 +486,12 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
             spelled_memo[key] = _near_spelling(span, near, gazetteer, admin_context)
         return spelled_memo[key]
 
+    listed_with: dict[int, list[Place]] = {}
+    for group in _lists(text, spans):
+        for i in group:
+            mates = {p.place_id: p for j in group if j != i and spans[j].key != spans[i].key
+                     for p in [anchors.places[j]] if p is not None}
+            listed_with[i] = list(mates.values())
     by_paragraph: dict[int, list[int]] = defaultdict(list)
     for index, paragraph in enumerate(paragraphs):
         by_paragraph[paragraph].append(index)
@@ -501,7 +510,8 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
         unresolved = {"doc_id": document.doc_id, "start": span.start, "end": span.end,
                       "surface": span.surface, "place_id": None, "name": span.surface,
                       "lat": None, "lon": None, "sentence": sentence}
-        others = anchors.others(index)
+        listed = listed_with.get(index, [])
+        others = listed if len(listed) >= LIST_MATES else anchors.others(index)
         origin = anchors.places[directions[index][0]] if index in directions else None
         points = [p for p in pool if not p.is_area and p.kind != "corridor"]
         directed = origin is not None and len(points) > 1
@@ -552,10 +562,20 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
             ranked_memo[memo_key] = _ranked(span, pool, others, admin_context)
         scores = ranked_memo[memo_key]
         best_score, best = scores[0]
-        beside = anchors.beside(index) or _unless_near_mates(best, index, others)
+        if len(listed) >= LIST_MATES and best.kind != "city" \
+                and _nearest_km(best, listed) > FAR_KM:
+            # "Ma'ar Shoreen, Babeela, al-Dana, al-Hamidiah": the al-Dana among them, not
+            # the town of al-Dana 60 km away
+            among = [p for _, p in scores if _nearest_km(p, listed) <= NEAR_KM]
+            if among and all(haversine_km(among[0].lat, among[0].lon, p.lat, p.lon)
+                             <= SAME_PLACE_KM for p in among):
+                mentions.append(_at(among[0], span, document, sentence, "gazetteer+list"))
+                continue
+        beside = (others if len(listed) >= LIST_MATES else anchors.beside(index)) \
+            or _unless_near_mates(best, index, others)
         if best.kind == "village" and best.source not in CURATED_SOURCES and beside \
                 and not directed and _nearest_km(best, beside) > FAR_KM \
-                and not _in_context(best, admin_context):
+                and (len(listed) >= LIST_MATES or not _in_context(best, admin_context)):
             # The gazetteer's villages of that name are all far from the article's places:
             # the one meant is likely spelled another way near them, or not in a gazetteer.
             near = spelled(span, beside)

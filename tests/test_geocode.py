@@ -333,3 +333,16 @@ def test_a_spelling_is_placed_by_its_own_paragraph_before_the_whole_article(gaze
 def test_a_governorates_name_listed_with_a_city_is_its_city(text, gazetteer) -> None:
     mention = _one(text, "Hasaka", gazetteer)
     assert mention.kind == "city"
+
+
+def test_a_name_listed_with_places_that_lie_together_is_the_namesake_among_them(gazetteer):
+    # Ad Dana lies 5 km from Babila; the curated town of al-Dana lies 60 km north, and the
+    # only Za`lanah of the gazetteer 70 km north-east, by Aleppo.
+    listed = ("The army took control of Maar Shamsheh, Ma'ar Shoreen, al-Za'lanah, Babeela, "
+              "al-Dana and al-Hamidiah.")
+    dana = _one(listed, "al-Dana", gazetteer)
+    assert dana.method == "gazetteer+list" and dana.name == "Ad Dana"
+    assert _one(listed, "al-Za'lanah", gazetteer).place_id is None
+    alone = ("The army took control of Maar Shamsheh, Ma'ar Shoreen, Babeela and al-Hamidiah. "
+             "Rebels still hold al-Dana.")
+    assert _one(alone, "al-Dana", gazetteer).name == "Al-Dana"  # the town, outside the list
