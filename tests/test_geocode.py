@@ -344,5 +344,5 @@ def test_a_name_listed_with_places_that_lie_together_is_the_namesake_among_them(
     assert dana.method == "gazetteer+list" and dana.name == "Ad Dana"
     assert _one(listed, "al-Za'lanah", gazetteer).place_id is None
     alone = ("The army took control of Maar Shamsheh, Ma'ar Shoreen, Babeela and al-Hamidiah. "
-             "Rebels still hold al-Dana.")
+             "Rebels still hold the town of al-Dana.")
     assert _one(alone, "al-Dana", gazetteer).name == "Al-Dana"  # the town, outside the list
