@@ -326,7 +326,10 @@ def _near_spelling(span: Span, anchors: list[Place], gazetteer: Gazetteer,
         ids = gazetteer.loose.get(key, ())
     if not ids or not anchors:
         return []
-    reach = SPELLING_KM / {2: 4, 3: 3}.get(len(key.replace(" ", "")), 1)
+    # (a head word that must match counts as one more consonant: "Tal Al-Tawqan" and "Tall
+    # at Tukan" agree on more than t-k-n)
+    telling = len(key.replace(" ", "")) + (headed is not None)
+    reach = SPELLING_KM / {2: 4, 3: 3}.get(telling, 1)
     near = []
     for place in (gazetteer[i] for i in ids):
         distance = min(haversine_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
@@ -534,7 +537,10 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
                 **unresolved, kind="district", score=0.0, method="unknown area",
                 candidates=" ".join(p.place_id for p in points)))
             continue
-        if not pool and not span.candidates and span.kind_hint != "facility":
+        if not pool and not span.candidates and (
+                span.kind_hint != "facility" or span.cue.endswith(("post", "point"))):
+            # (a post or point is named after the village it stands in: "the Tal
+            # Al-Tawqan point"; silos, dams and bases are not)
             # the places of its own paragraph first (a digest's paragraphs are about
             # different fronts), then the article's
             here = anchors.beside(index)

@@ -346,3 +346,14 @@ def test_a_name_listed_with_places_that_lie_together_is_the_namesake_among_them(
     alone = ("The army took control of Maar Shamsheh, Ma'ar Shoreen, Babeela and al-Hamidiah. "
              "Rebels still hold the town of al-Dana.")
     assert _one(alone, "al-Dana", gazetteer).name == "Al-Dana"  # the town, outside the list
+
+
+def test_a_post_is_placed_at_the_village_it_is_named_after_but_silos_are_not(gazetteer):
+    # Tall at Tukan lies 13.5 km from Saraqib: beyond the reach of three consonants, within
+    # that of "Tal" and three consonants.
+    post = _one("Turkish forces left the Tal Al-Tawqan point east of Saraqeb.", "Tal Al-Tawqan",
+                gazetteer)
+    assert post.method == "gazetteer+spelling" and post.name == "Tall at Tukan"
+    silos = _one("Militants attacked the Tal Al-Tawqan silos east of Saraqeb.",
+                 "Tal Al-Tawqan silos", gazetteer)
+    assert silos.place_id is None
