@@ -96,7 +96,7 @@ _CUES: tuple[_Cue, ...] = (
         rf"(?P<names>{_LIST})"), listed=True),
     _Cue(re.compile(rf"\b(?P<cue>outskirts)\s+of\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
                     rf"(?P<names>{_NAME})")),
-    _Cue(re.compile(rf"(?P<names>{_NAME})\s+(?P<cue>village|town|city)\b"),
+    _Cue(re.compile(rf"(?P<names>{_NAME}(?:\s*\({_NAME}\))?)\s+(?P<cue>village|town|city)\b"),
          ends=re.compile(r"\b(?:village|town|city)\b")),
     _Cue(re.compile(rf"(?P<names>{_LIST})\s+(?P<cue>villages|towns)\b"),
          ends=re.compile(r"\b(?:villages|towns)\b")),
@@ -134,6 +134,10 @@ _CUES: tuple[_Cue, ...] = (
                                        if w not in ("der", "om"))  # Der Spiegel
         + rf")[-‑ ](?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?[{_UPPER}][\w’'‘ʿ]*)(?P<cue>)"),
         kind="village"),
+    # "Ras al-Ain, known to Kurds as Sari Kani": another name of the place before it
+    _Cue(re.compile(
+        r",\s+(?P<cue>(?:also\s+)?known\s+(?:to\s+(?:the\s+)?\w+\s+|locally\s+|in\s+\w+\s+)?as)"
+        rf"\s+(?P<names>{_NAME})"), kind="alias", whole=True, named=True),
     # "an area known as the “cow farm”", "a hill called Tal Nasri": a place noun says that
     # what it is called is a place's name, quoted words of any case included
     _Cue(re.compile(
@@ -150,7 +154,7 @@ _CUE_KIND = {"village": "village", "villages": "village", "town": "town", "towns
              "city": "city", "cities": "city", "settlement": "village", "hamlet": "village",
              "dam": "dam", "airbase": "airbase", "air base": "airbase", "airport": "airbase",
              "crossing": "crossing"}
-_LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|,?\s+and\s+")
+_LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|,?\s+and\s+|\s*[()]\s*")  # "Timar (Umm al-Kayf)"
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|&)\s*(?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?")
 TENTATIVE_CUES = frozenset({"in", "near", "at", "outside", "around"})
 """Cue words too common to make a place of a name the gazetteer cannot place."""
@@ -435,11 +439,14 @@ def _cue_names(text: str, foreign_before: re.Pattern[str] | None = None
                     text, max(0, match.start() - 40), match.start()):
                 continue
             cue = " ".join(match.group("cue").lower().split()) or rule.kind
-            group = "quoted" if rule.named and match.group("quoted") else "names"
+            group = "quoted" if "quoted" in rule.pattern.groupindex \
+                and match.group("quoted") else "names"
             names_start = match.start(group)
             chunk = match.group(group)
             position = 0
             for piece in _LIST_SPLIT.split(chunk) if not rule.whole else [chunk]:
+                if not piece:
+                    continue
                 offset = chunk.find(piece, position)
                 position = offset + len(piece)
                 start = names_start + offset

@@ -48,6 +48,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from geo.extract import TENTATIVE_CUES, SentenceIndex
 from geo.gazetteer import SOURCE_RANK, Gazetteer, haversine_km
@@ -618,8 +619,36 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
         else:
             confidence, method = 1.0, "gazetteer"
         mentions.append(_at(best, span, document, sentence, method, round(confidence, 3)))
-    return _spelled_beside_list_mates(document, spans, mentions, gazetteer, admin_context,
-                                      sentences)
+    mentions = _spelled_beside_list_mates(document, spans, mentions, gazetteer, admin_context,
+                                          sentences)
+    return _aliases(spans, mentions, gazetteer)
+
+
+def _aliases(spans: list[Span], mentions: list[Mention], gazetteer: Gazetteer
+             ) -> list[Mention]:
+    """"Ras al-Ain, known to Kurds as Sari Kani": the other name is the place before it;
+    after anything else ("the offensive, known as Operation Peace Spring") it is no place."""
+    by_start = {m.start: k for k, m in enumerate(mentions)}
+    dropped: set[int] = set()
+    for i, span in enumerate(spans):
+        k = by_start.get(span.start)
+        if span.kind_hint != "alias" or k is None:
+            continue
+        before = by_start.get(spans[i - 1].start) if i else None
+        if before is None or span.start - spans[i - 1].end > ALIAS_GAP:
+            dropped.add(k)
+            continue
+        if mentions[k].place_id or mentions[before].place_id is None:
+            continue
+        place = gazetteer[mentions[before].place_id]
+        mentions[k] = replace(mentions[k], place_id=place.place_id, name=place.name,
+                              kind=place.kind, lat=place.lat, lon=place.lon, score=0.9,
+                              method="alias", candidates="")
+    return [m for k, m in enumerate(mentions) if k not in dropped]
+
+
+ALIAS_GAP = 40
+"""Characters between a place and ", known to Kurds as" its other name."""
 
 
 def _spelled_beside_list_mates(document: Document, spans: list[Span], mentions: list[Mention],

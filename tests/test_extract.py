@@ -235,3 +235,8 @@ def test_a_name_that_starts_with_tal_or_khirbet_is_a_place_of_its_own(gazetteer)
         ("Tal Halab", False), ("Khirbet Qasrawi", False), ("Umm al-Kayf", False)]
     # Halab alone is Aleppo; inside "Tal Halab" it is not
     assert _surfaces("Der Spiegel reported from Halab.", gazetteer) == ["Halab"]
+
+
+def test_both_names_of_a_village_written_with_brackets_are_places(gazetteer) -> None:
+    text = "The fighting took place just north of Timar (Umm al-Kayf) village."
+    assert _surfaces(text, gazetteer) == ["Timar", "Umm al-Kayf"]

@@ -357,3 +357,13 @@ def test_a_post_is_placed_at_the_village_it_is_named_after_but_silos_are_not(gaz
     silos = _one("Militants attacked the Tal Al-Tawqan silos east of Saraqeb.",
                  "Tal Al-Tawqan silos", gazetteer)
     assert silos.place_id is None
+
+
+def test_a_places_other_name_is_that_place_and_an_operations_name_is_none(gazetteer):
+    alias = _one("The SDF retook Ras al-Ain, known locally as Qasrawi Kani, on Sunday.",
+                 "Qasrawi Kani", gazetteer)
+    assert alias.method == "alias" and alias.name == "Ras al-Ayn"
+    named = [m.surface for m in geocode_document(document(
+        "Turkey launched the offensive, known as Operation Qasrawi Spring, on Wednesday."),
+        gazetteer)]
+    assert named == []
