@@ -55,8 +55,10 @@ Structure, not keywords:
   Sunday", "last week") wins. Otherwise a claim in the present tense ("remains under", "has a
   centre in") and a negated one take the publication date (``date_basis = published``), and a
   past-tense claim takes the last day the article told about (``narrative``), or the
-  publication date if none. A date after publication is kept on the claim as an error
-  (``date_error``).
+  publication date if none. A day more than one after publication is no event of the
+  report ("Updated in: 10 August 2022" on a 2019 page): it is passed over; the day after is
+  one (overnight news, time zones). A narrative date after that is kept on the claim as an
+  error (``date_error``).
 - **Presence-only factions** (Russian, US forces) never capture or hold: their captures
   become deployments.
 - **Corridors.** A corridor claim is about the road as a whole: "took control of the M4",
@@ -79,7 +81,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from geo.dates import EventDate, find_dates
 from geo.extract import evidence, sentence_spans
@@ -235,6 +238,9 @@ _DEPLOY = re.compile(
 _SHELL = re.compile(r"\b(?:shell(?:ed|s)?|shelling\s+(?:of\s+)?|bombard(?:ed|s|ing)?|"
                     r"struck|airstrikes?\s+on|strikes?\s+on)\b", re.IGNORECASE)
 
+_HELD_HYPHEN = re.compile(r"[-‑](?=(?:held|controlled|occupied|run|dominated|administered)\b)",
+                          re.IGNORECASE)
+_NEXT_DAY = timedelta(days=1)
 _CONTEXT_CHARS = 200
 """How far around a place name the modifier patterns look (they span a few words)."""
 _ROAD_WORDS = r"(?:\s+(?:strategic\s+|international\s+|main\s+)?(?:highway|road|motorway)s?)?"
@@ -551,13 +557,18 @@ class _SentenceReader:
 
     def __init__(self, *, document: Document, text: str, offset: int, refs: list[_Ref],
                  factions: list[FactionMention], faction_book: Factions,
-                 discourse: _Discourse, dates: list[EventDate]) -> None:
+                 discourse: _Discourse, dates: list[EventDate], parsed: Any = None,
+                 named_sides: list[str] | None = None, engine: str = "both") -> None:
         self.document, self.text, self.offset = document, text, offset
         self.refs, self.factions, self.book = refs, factions, faction_book
         self.discourse, self.dates = discourse, dates
+        self.parsed, self.named_sides, self.engine = parsed, named_sides or [], engine
         self.claims: list[Claim] = []
         self.used_dates: list[EventDate] = []
         self.hedged = bool(_HEDGE.search(text))
+        self.done: set[tuple[str, str]] = set()
+        self.frame_triggers: set[tuple[int, int]] = set()
+        """Words the parse read a statement from: the patterns leave them alone."""
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -580,14 +591,17 @@ class _SentenceReader:
     def _date(self, trigger: tuple[int, int], negated: bool) -> tuple[date | None, str, str,
                                                                       EventDate | None]:
         """Event date of a claim whose verb spans ``trigger`` (see the module docstring)."""
+        published = self.document.published
         explicit = [d for d in self.dates if d.basis in ("explicit", "relative", "period")
                     and (d.end <= trigger[0] or "," not in self.text[trigger[1]:d.start]
-                         or _apposition(self.text[trigger[1]:d.start]))]
+                         or _apposition(self.text[trigger[1]:d.start]))
+                    # a day after tomorrow is no event of this report ("Updated in: 10
+                    # August 2022" on a 2019 page); the next day is (overnight, time zones)
+                    and not (published and d.date and d.date - published > _NEXT_DAY)]
         if explicit:
             chosen = min(explicit, key=lambda d: abs(d.start - trigger[1]))
             self.used_dates.append(chosen)
             return chosen.date, chosen.basis, chosen.text, chosen
-        published = self.document.published
         same_day = next((d for d in self.dates if d.basis == "same day"), None)
         if same_day and self.discourse.narrative:
             return self.discourse.narrative.date, "narrative", same_day.text, None
@@ -606,6 +620,8 @@ class _SentenceReader:
     def _emit(self, ref: _Ref, *, action: str, controller: str | None, previous: str | None,
               trigger: tuple[int, int], near: bool = False, inferred: bool = False,
               modality: str | None = None) -> None:
+        if any(a < trigger[1] and trigger[0] < b for a, b in self.frame_triggers):
+            return  # the parse has read what this word says
         book = self.book
         if controller in book and book.by_code[controller].presence_only and action in (
                 "capture", "holds"):
@@ -633,7 +649,7 @@ class _SentenceReader:
             confidence *= 0.8
         published = self.document.published
         error = ""
-        if day and published and day > published:
+        if day and published and day - published > _NEXT_DAY:
             error = f"event date {day} is after publication ({published})"
         self.claims.append(Claim(
             doc_id=self.document.doc_id, place_id=ref.place_id, place_name=ref.name,
@@ -646,7 +662,7 @@ class _SentenceReader:
             date_from=event.range[0] if event and event.range else None,
             date_to=event.range[1] if event and event.range else None,
             modality={"negated": "not", "prevented": "prevented", "modal": "intended"}.get(
-                modality, ""),
+                modality, modality),
             date_error=error))
         if not negated and action != "contested" and controller is not None:
             if action in CONTROL_ACTIONS:
@@ -658,14 +674,81 @@ class _SentenceReader:
     # -- patterns ------------------------------------------------------------------------
 
     def read(self) -> list[Claim]:
-        done: set[tuple[str, str]] = set()
+        if self.parsed is not None and self.engine in ("both", "parse"):
+            self._frames()
+        if self.engine != "parse":
+            self._patterns()
+        return self.claims
 
-        def once(ref: _Ref, action: str) -> bool:
-            key = (ref.place_id, action)
-            if key in done:
-                return False
-            done.add(key)
-            return True
+    def _once(self, ref: _Ref, action: str) -> bool:
+        key = (ref.place_id, action)
+        if key in self.done:
+            return False
+        self.done.add(key)
+        return True
+
+    def _frames(self) -> None:
+        """Statements found in the dependency parse (`geo.frames`)."""
+        from geo.frames import FrameReader, load_lexicon, resolve_generic
+
+        places = [r for r in self.refs if not r.modifier]
+        sides = [*self.factions, *self._hyphened_sides()]
+        reader = FrameReader(self.parsed, [(r.start, r.end) for r in places],
+                             [(f.start, f.end) for f in sides], load_lexicon())
+        read: set[tuple[int, int]] = set()
+        for st in reader.statements():
+            ref = places[st.place]
+            agent = sides[st.agent].code if st.agent is not None else None
+            previous = sides[st.previous].code if st.previous is not None else None
+            if st.implied and agent is None:
+                last = self.discourse.last_capturer
+                agent = last if last is not None and last != previous else None
+            if agent is None and st.generic_agent:
+                agent = resolve_generic(st.generic_agent, self.named_sides, previous,
+                                        self.book.hostile)
+            if previous is None and st.generic_previous:
+                previous = resolve_generic(st.generic_previous, self.named_sides, agent,
+                                           self.book.hostile)
+            action, controller = st.action, agent
+            if st.near and action in ("capture", "holds", "withdrawal", "handover"):
+                continue  # "captured hills near A" is not a capture of A
+            if action == "withdrawal":
+                leaving = previous
+                controller = agent if agent is not None and agent != leaving else None
+                if controller is None:
+                    held = self.discourse.holder.get(ref.place_id)
+                    last = self.discourse.last_capturer
+                    controller = next((c for c in (held, last) if c is not None and c != leaving
+                                       and self.book.hostile(c, leaving)), None)
+                previous = leaving
+            elif action == "capture" and previous is None:
+                previous = self.discourse.holder.get(ref.place_id)
+            elif action == "repelled":
+                previous = controller
+            elif action == "contested":
+                controller = previous = None
+            if controller is None and action != "contested":
+                continue
+            if not self._once(ref, action):
+                continue
+            modality = st.modality or self._modality(st.trigger[0])
+            self._emit(ref, action=action, controller=controller, previous=previous,
+                       trigger=st.trigger, near=st.near, modality=modality)
+            read.add(st.trigger)
+        self.frame_triggers |= read
+
+    def _hyphened_sides(self) -> list[FactionMention]:
+        """Sides named before "-held", "-controlled" ("SDF-held Manbij"), which the faction
+        matcher leaves alone (a name joined to a word is not the side acting)."""
+        text = _HELD_HYPHEN.sub(" ", self.text)
+        if text == self.text:
+            return []
+        taken = {(f.start, f.end) for f in self.factions}
+        return [f for f in self.book.find(text) if (f.start, f.end) not in taken
+                and _HELD_HYPHEN.match(self.text, f.end)]
+
+    def _patterns(self) -> None:
+        once = self._once
 
         for match in _PASSIVE.finditer(self.text):
             subjects = _subjects(self.text, match.start(), self.refs)
@@ -855,7 +938,6 @@ class _SentenceReader:
                 if once(ref, "attack"):
                     self._emit(ref, action="attack", controller=agent.code, previous=None,
                                trigger=(match.start(), match.end()), near=near)
-        return self.claims
 
     def _control_over(self) -> list[tuple[FactionMention, _Ref]]:
         found = []
@@ -1014,8 +1096,13 @@ class _SentenceReader:
                                trigger=(match.start(), match.end()))
 
 
-def extract_claims(document: Document, mentions: list[Mention], factions: Factions
-                   ) -> list[Claim]:
+ENGINES = ("both", "patterns", "parse")
+"""How claims are read: the dependency frames and the patterns (``both``, frames first), or
+one of them alone (for the ablation in the README)."""
+
+
+def extract_claims(document: Document, mentions: list[Mention], factions: Factions,
+                   engine: str = "both") -> list[Claim]:
     """Control claims of one document (see the module docstring).
 
     Parameters
@@ -1026,24 +1113,32 @@ def extract_claims(document: Document, mentions: list[Mention], factions: Factio
         Its resolved and unresolved place mentions (`geo.places.geocode_document`).
     factions
         The theater's factions.
+    engine
+        One of `ENGINES`.
     """
     discourse = _Discourse()
     claims: list[Claim] = []
     body = document.body
     ordered = sorted(mentions, key=lambda m: m.start)
     starts = [m.start for m in ordered]
-    for start, end in sentence_spans(body):
+    sentences = sentence_spans(body)
+    parsed = _parsed(body, sentences, starts) if engine != "patterns" else {}
+    named_sides = [f.code for f in factions.find(body)
+                   if not factions.by_code[f.code].presence_only]
+    for start, end in sentences:
         sentence = body[start:end]
         refs = _sentence_refs(sentence, start, ordered, starts, discourse)
         dates = find_dates(sentence, document.published) if document.published else []
         named = factions.find(sentence)
         reader = _SentenceReader(
             document=document, text=sentence, offset=start, refs=refs,
-            factions=named, faction_book=factions, discourse=discourse, dates=dates)
+            factions=named, faction_book=factions, discourse=discourse, dates=dates,
+            parsed=parsed.get(start), named_sides=named_sides, engine=engine)
         # Every claim needs a faction, except clashes and withdrawals (whose side is inferred)
         # and places along a corridor; attacks are remembered for "the attack".
-        if named or _CLASHES.search(sentence) or _ATTACK_ON.search(sentence) \
-                or _WITHDRAW.search(sentence) or any(r.kind == "corridor" for r in refs):
+        if named or start in parsed or _CLASHES.search(sentence) \
+                or _ATTACK_ON.search(sentence) or _WITHDRAW.search(sentence) \
+                or any(r.kind == "corridor" for r in refs):
             claims += reader.read()
         told = [d for d in dates if d.basis in ("explicit", "relative") and (
             d in reader.used_dates or d.start < len(sentence) / 2
@@ -1052,3 +1147,26 @@ def extract_claims(document: Document, mentions: list[Mention], factions: Factio
             discourse.narrative = told[-1]
         discourse.refs += [r for r in refs if not r.modifier]
     return claims
+
+
+PARSE_CHARS = 1_000
+"""Sentences longer than this (run-on page furniture) are read by the patterns only."""
+
+
+def _parsed(body: str, sentences: list[tuple[int, int]], starts: list[int]) -> dict[int, Any]:
+    """Dependency parses of the sentences that hold a place and a trigger word, in one batch,
+    by sentence start."""
+    from geo.frames import load_lexicon, parse
+
+    lexicon = load_lexicon()
+    chosen = []
+    for start, end in sentences:
+        if end - start > PARSE_CHARS:
+            continue
+        if bisect_left(starts, start) == bisect_left(starts, end) and not _ANAPHORA.search(
+                body, start, end):
+            continue  # no place named or referred to
+        if lexicon.worth_parsing(body[start:end]):
+            chosen.append((start, end))
+    docs = parse([body[s:e] for s, e in chosen]) if chosen else []
+    return {s: doc for (s, _), doc in zip(chosen, docs, strict=True)}

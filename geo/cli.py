@@ -703,7 +703,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from geo.evaluate import evaluate, format_report
 
     gazetteer = _gazetteer(args)
-    reports = [evaluate(path, gazetteer) for path in args.gold]
+    reports = [evaluate(path, gazetteer, engine=args.claims_engine) for path in args.gold]
     if args.json:
         print(json.dumps(reports[0] if len(reports) == 1 else reports, indent=1,
                          ensure_ascii=False))
@@ -925,6 +925,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the full JSON report")
     evaluate.add_argument("--summary", action="store_true",
                           help="only the figures, not the misses and false positives")
+    evaluate.add_argument("--claims-engine", choices=("both", "patterns", "parse"),
+                          default="both",
+                          help="read claims by dependency frames and patterns (default), or "
+                               "by one of them alone")
     evaluate.set_defaults(func=cmd_evaluate)
 
     agree = sub.add_parser("agreement", help="how far two annotators of the same articles agree")

@@ -432,26 +432,29 @@ def score_claims(articles: list[GoldArticle], extracted: dict[str, list[Claim]],
 
 # --- the whole report -----------------------------------------------------------------------
 
-def analyse_gold(articles: Iterable[GoldArticle], gazetteer: Gazetteer, factions: Factions
+def analyse_gold(articles: Iterable[GoldArticle], gazetteer: Gazetteer, factions: Factions,
+                 engine: str = "both"
                  ) -> tuple[dict[str, list[Mention]], dict[str, list[Claim]]]:
-    """Mentions and claims of each gold article, as the pipeline reads it."""
+    """Mentions and claims of each gold article, as the pipeline reads it (``engine``: see
+    `geo.claims.ENGINES`)."""
     mentions: dict[str, list[Mention]] = {}
     claims: dict[str, list[Claim]] = defaultdict(list)
     for article in articles:
         mentions[article.article_id] = geocode_document(article.document, gazetteer)
-        claims[article.article_id] = extract_claims(article.document,
-                                                    mentions[article.article_id], factions)
+        claims[article.article_id] = extract_claims(
+            article.document, mentions[article.article_id], factions, engine=engine)
     return mentions, dict(claims)
 
 
-def evaluate(gold_path: Path, gazetteer: Gazetteer, factions: Factions | None = None
-             ) -> dict[str, Any]:
-    """Full evaluation report for a gold file (JSON-serialisable)."""
+def evaluate(gold_path: Path, gazetteer: Gazetteer, factions: Factions | None = None,
+             engine: str = "both") -> dict[str, Any]:
+    """Full evaluation report for a gold file (JSON-serialisable); ``engine`` says how claims
+    are read (`geo.claims.ENGINES`)."""
     from geo.factions import load_factions
 
     factions = factions or load_factions()
     articles = load_gold(gold_path, factions=frozenset(f.code for f in factions))
-    mentions, claims = analyse_gold(articles, gazetteer, factions)
+    mentions, claims = analyse_gold(articles, gazetteer, factions, engine)
     return {"gold": str(gold_path), "toponyms": score_toponyms(articles, gazetteer, mentions),
             "claims": score_claims(articles, claims, gazetteer)}
 

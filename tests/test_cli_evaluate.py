@@ -35,13 +35,18 @@ def test_two_gold_files_are_scored_side_by_side(tmp_path: Path, capsys) -> None:
         "place": "Saraqib", "controller": "GOV", "previous": "HTS", "action": "capture",
         "date": None, "hedged": False, "negated": True, "evidence": text}]}]}),
         encoding="utf-8")
-    assert main(["evaluate", "--gold", SEEDS_GOLD, "--gold", str(gold)]) == 0
+    # the patterns alone read the plan as a capture; the default (parse frames first) does not
+    assert main(["evaluate", "--gold", SEEDS_GOLD, "--gold", str(gold),
+                 "--claims-engine", "patterns"]) == 0
     out = capsys.readouterr().out
     header, *rows = out.splitlines()
     assert header.split() == ["seeds_gold", "verge"]
     traps = next(r for r in rows if r.startswith("TRAP HITS"))
     assert traps.split()[-2:] == ["0", "1"]
     assert "TRAP: v: Saraqib GOV capture" in out and text in out
+    assert main(["evaluate", "--gold", SEEDS_GOLD, "--gold", str(gold)]) == 0
+    traps = next(r for r in capsys.readouterr().out.splitlines() if r.startswith("TRAP HITS"))
+    assert traps.split()[-2:] == ["0", "0"]
 
     assert main(["evaluate", "--gold", str(gold), "--summary"]) == 0
     assert "TRAP:" not in capsys.readouterr().out

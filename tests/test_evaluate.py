@@ -120,13 +120,16 @@ VERGE = "The Syrian army is on the verge of entering Saraqib."
 def test_a_negated_statement_read_as_a_capture_is_a_trap_hit(tmp_path: Path, gazetteer) -> None:
     # The article says the army has not entered Saraqib yet; a capture from this sentence
     # is the worst error, not a hit (the old scorer ignored negation and counted it found).
-    gold = _gold_file(tmp_path, VERGE, [_claim("Saraqib", "GOV", "capture", VERGE,
-                                               negated=True, modality="future")])
-    claims = evaluate(gold, gazetteer)["claims"]
+    articles = load_gold(_gold_file(tmp_path, VERGE, [
+        _claim("Saraqib", "GOV", "capture", VERGE, negated=True, modality="future")]))
+    as_fact = _extracted("Saraqib", "GOV", "capture", VERGE, 0)
+    claims = score_claims(articles, {"a": [as_fact]}, gazetteer)
     assert claims["found"] == 0
     assert claims["trap_hits"] == 1
     assert claims["traps"][0]["trap"] == "negated statement made a fact"
     assert claims["precision"] == 0.0
+    kept = score_claims(articles, {"a": [replace(as_fact, negated=True)]}, gazetteer)
+    assert kept["trap_hits"] == 0 and kept["found"] == 1
 
 
 def _extracted(place: str, controller: str, action: str, evidence: str, start: int, *,
@@ -162,10 +165,11 @@ TWO_CAPTURES = ("The Syrian army captured Saraqib on February 8. "
 
 def test_one_extracted_claim_answers_one_gold_claim(tmp_path: Path, gazetteer) -> None:
     first, second = TWO_CAPTURES.split(". ")
-    gold = _gold_file(tmp_path, TWO_CAPTURES, [
+    articles = load_gold(_gold_file(tmp_path, TWO_CAPTURES, [
         _claim("Saraqib", "GOV", "capture", first + ".", date="2020-02-08"),
-        _claim("Saraqib", "GOV", "capture", second, date="2020-02-08")])
-    claims = evaluate(gold, gazetteer)["claims"]
+        _claim("Saraqib", "GOV", "capture", second, date="2020-02-08")]))
+    one = _extracted("Saraqib", "GOV", "capture", TWO_CAPTURES, 0, day=date(2020, 2, 8))
+    claims = score_claims(articles, {"a": [one]}, gazetteer)
     assert claims["extracted"] == 1
     assert claims["found"] == 1 and claims["gold"] == 2  # not 2/2 from one claim
     assert claims["precision"] == 1.0
@@ -173,10 +177,11 @@ def test_one_extracted_claim_answers_one_gold_claim(tmp_path: Path, gazetteer) -
 
 def test_a_claim_from_another_sentence_is_correct_but_not_a_hit(tmp_path: Path,
                                                                 gazetteer) -> None:
-    second = TWO_CAPTURES.split(". ")[1]
-    gold = _gold_file(tmp_path, TWO_CAPTURES, [
-        _claim("Saraqib", "GOV", "capture", second, date="2020-02-08")])
-    claims = evaluate(gold, gazetteer)["claims"]
+    first, second = TWO_CAPTURES.split(". ")
+    articles = load_gold(_gold_file(tmp_path, TWO_CAPTURES, [
+        _claim("Saraqib", "GOV", "capture", second, date="2020-02-08")]))
+    restated = _extracted("Saraqib", "GOV", "capture", first + ".", 0, day=date(2020, 2, 8))
+    claims = score_claims(articles, {"a": [restated]}, gazetteer)
     assert claims["found"] == 0, "the evidence sentences do not overlap"
     assert claims["precision"] == 1.0, "a restatement of a gold fact is right"
     assert claims["misses"][0]["evidence"] == second
