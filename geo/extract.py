@@ -63,7 +63,8 @@ _NAME = (
     rf"(?:(?:[Aa]l|[Ee]l|A[dnrstz]|Ash)[-‑ ]|(?:a[dnrstz]|ash)[-‑])?[{_UPPER}][\w’'‘ʿ]*"
     rf"(?:[- ](?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?[{_UPPER}][\w’'‘ʿ]*){{0,2}}"
 )
-_LIST = rf"{_NAME}(?:\s*,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?"
+_QNAME = rf"[“\"]?{_NAME}[”\"]?"  # a name in quotes: "the towns of “Dadekh” and “Kafr Batikh”"
+_LIST = rf"{_QNAME}(?:\s*,\s*{_QNAME})*(?:,?\s+and\s+{_QNAME})?"
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,9 @@ _CUES: tuple[_Cue, ...] = (
                     rf"(?P<names>{_NAME})")),
     _Cue(re.compile(rf"(?P<names>{_NAME}(?:\s*\({_NAME}\))?)\s+(?P<cue>village|town|city)\b"),
          ends=re.compile(r"\b(?:village|town|city)\b")),
-    _Cue(re.compile(rf"(?P<names>{_LIST})\s+(?P<cue>villages|towns)\b"),
-         ends=re.compile(r"\b(?:villages|towns)\b")),
+    _Cue(re.compile(rf"(?P<names>{_LIST})\s+(?P<cue>villages|towns|regions|areas|settlements|"
+                    r"localities|hamlets)\b"),
+         ends=re.compile(r"\b(?:villages|towns|regions|areas|settlements|localities|hamlets)\b")),
     # "captured Al-Sahariyah, Ma'arat Muqs, Qursa' and Tarmala", "targeted locations in
     # al-Ftera and Sfuhen": what a force takes or strikes is a place
     _Cue(re.compile(
@@ -109,9 +111,10 @@ _CUES: tuple[_Cue, ...] = (
         rf"(?P<names>{_LIST})")),
     _Cue(re.compile(
         r"\b(?P<cue>villages|towns)\b[^.;:]{0,40}?\b(?:are|were|include|including|namely)\s+"
+        r"(?:(?:identified|named|listed)\s+as\s+)?"
         rf"(?P<names>{_LIST})"), listed=True),
-    _Cue(re.compile(rf"\b(?:[Tt]he\s+)?(?P<names>{_NAME})\s+(?P<cue>area|region)\b"),
-         kind="region", ends=re.compile(r"\b(?:area|region)\b")),
+    _Cue(re.compile(rf"\b(?:[Tt]he\s+)?(?P<names>{_NAME})\s+(?P<cue>area|region|axis|sector)\b"),
+         kind="region", ends=re.compile(r"\b(?:area|region|axis|sector)\b")),
     _Cue(re.compile(rf"\b(?:[Tt]he\s+)?(?P<names>{_NAME})\s+"
                     r"(?P<cue>(?:military\s+|observation\s+)?(?:post|point))\b"),
          kind="facility", ends=re.compile(r"\b(?:post|point)\b")),
@@ -119,8 +122,8 @@ _CUES: tuple[_Cue, ...] = (
         r"\b(?P<names>(?:Jabal|Jebel|Jabel|Djebel|Mount)\s+"
         rf"(?:(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh)[-‑ ])?[{_UPPER}][\w’'‘ʿ]*)(?P<cue>)"),
         kind="region", whole=True),
-    _Cue(re.compile(rf"(?P<names>{_NAME}\s+(?P<cue>Mountains?|Heights))\b"), kind="region",
-         whole=True, ends=re.compile(r"\b(?:Mountains?|Heights)\b")),
+    _Cue(re.compile(rf"(?P<names>{_NAME}\s+(?P<cue>[Mm]ountains?|[Hh]eights|Hills?))\b"),
+         kind="region", whole=True, ends=re.compile(r"\b(?:[Mm]ountains?|[Hh]eights|Hills?)\b")),
     _Cue(re.compile(
         rf"\b[Tt]he\s+(?P<names>{_NAME})\s+(?P<cue>grain\s+silos?|silos?|dam|air\s?base|airport|"
         r"bridge|crossing|camp|cement\s+plant|plant|factory|(?:oil\s?|gas\s?)?fields?|"
@@ -445,6 +448,7 @@ def _cue_names(text: str, foreign_before: re.Pattern[str] | None = None
             chunk = match.group(group)
             position = 0
             for piece in _LIST_SPLIT.split(chunk) if not rule.whole else [chunk]:
+                piece = piece.strip("“”\"")
                 if not piece:
                     continue
                 offset = chunk.find(piece, position)

@@ -240,3 +240,19 @@ def test_a_name_that_starts_with_tal_or_khirbet_is_a_place_of_its_own(gazetteer)
 def test_both_names_of_a_village_written_with_brackets_are_places(gazetteer) -> None:
     text = "The fighting took place just north of Timar (Umm al-Kayf) village."
     assert _surfaces(text, gazetteer) == ["Timar", "Umm al-Kayf"]
+
+
+@pytest.mark.parametrize(("text", "surfaces"), [
+    ("The army could set free Shir Qasrawi, Hourta and Kokaba al-Tawilah regions.",
+     ["Shir Qasrawi", "Hourta", "Kokaba al-Tawilah"]),
+    ("The army took three towns, which were identified as Khirbat Qasrawi, Al-Hadithah, "
+     "and Fa’loul.", ["Khirbat Qasrawi", "Al-Hadithah", "Fa’loul"]),
+    ("The army regained control of the towns of “Dadekh” and “Kafr Qasrawi”.",
+     ["Dadekh", "Kafr Qasrawi"]),
+    ("A new push began at the Abu Qasrawi axis.", ["Abu Qasrawi"]),
+    ("Clashes went on at Kabina Hill and on the Shahshabou heights.",
+     ["Kabina Hill", "Shahshabou heights"]),
+])
+def test_names_in_lists_axes_hills_and_quotes_are_places(text, surfaces, gazetteer) -> None:
+    found = [s.surface for s in find_toponyms(text, gazetteer)]
+    assert all(s in found for s in surfaces), found
