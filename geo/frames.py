@@ -62,6 +62,7 @@ class Lexicon:
     near_prepositions: frozenset[str]
     near_nouns: frozenset[str]
     generic: frozenset[str]
+    place_nouns: frozenset[str]
     agreement: frozenset[str]
     under_fire: frozenset[str]
     cue: re.Pattern[str] = field(repr=False, compare=False, default=re.compile("$^"))
@@ -106,6 +107,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         near_prepositions=frozenset(data["near"]["prepositions"]),
         near_nouns=frozenset(data["near"]["nouns"]),
         generic=frozenset(data["generic"]["labels"]),
+        place_nouns=frozenset(data["place_nouns"]["lemmas"]),
         agreement=frozenset(data["agreement"]["lemmas"]),
         under_fire=frozenset(data["under_fire"]["lemmas"]), cue=cue)
 
@@ -206,16 +208,44 @@ class FrameReader:
                             stack += [(g, True) for g in prep.children if g.dep_ == "pobj"]
 
     def places_in(self, token: Any | None, near: bool = False) -> list[tuple[int, bool]]:
-        """Place references named by the phrase of ``token``, with their near flag."""
+        """Place references named by the phrase of ``token``, with their near flag; for a
+        phrase that names none ("the 8 villages"), the places its noun is said to be later
+        in the sentence ("... and the villages are A, B and C")."""
         if token is None:
             return []
         found: dict[int, bool] = {}
+        heads = [token]
         for tok, is_near in self._phrase(token):
             index = self.place_of.get(tok.i)
             if index is not None:
                 found[index] = found.get(index, True) and (
                     is_near or near or self._after_near_word(index))
+        if not found and token.lemma_.lower() in self.lex.place_nouns:
+            heads = self._named_later(token)
+            for head in heads:
+                for tok, is_near in self._phrase(head):
+                    index = self.place_of.get(tok.i)
+                    if index is not None:
+                        found[index] = found.get(index, True) and (is_near or near)
         return list(found.items())
+
+    def _named_later(self, noun: Any) -> list[Any]:
+        """Where a sentence names what a plural noun stands for: "three towns, which were
+        identified as A, B and C", "the 8 villages ..., and the villages are A, B"."""
+        lemma = noun.lemma_.lower()
+        verbs = [c for c in noun.children if c.dep_ in ("relcl", "acl")]
+        verbs += [t.head for t in self.doc if t.i != noun.i and t.lemma_.lower() == lemma
+                  and t.dep_ in ("nsubj", "nsubjpass")]
+        named = []
+        for verb in verbs:
+            if verb.lemma_.lower() not in ("be", "identify", "name", "include", "list"):
+                continue
+            for child in verb.children:
+                if child.dep_ in ("attr", "oprd", "dobj"):
+                    named.append(child)
+                elif child.dep_ == "prep" and child.lower_ == "as":
+                    named += [g for g in child.children if g.dep_ == "pobj"]
+        return named
 
     def _after_near_word(self, place: int) -> bool:
         """The word before the place is "near", "towards", ...: whatever the parse made of
@@ -235,8 +265,9 @@ class FrameReader:
             index = self.faction_of.get(tok.i)
             if index is not None and tok.dep_ in ("amod", "compound", "npadvmod", "poss"):
                 return index, ""
-        if token.lower_ in self.lex.generic or token.lemma_.lower() in self.lex.generic:
-            return None, token.lower_
+        for tok in [token, *(c for c in token.children if c.dep_ in ("compound", "amod"))]:
+            if tok.lower_ in self.lex.generic or tok.lemma_.lower() in self.lex.generic:
+                return None, tok.lower_  # "the militants", "moderate opposition forces"
         return None, ""
 
     # -- slots -------------------------------------------------------------------------

@@ -130,3 +130,30 @@ def test_a_day_long_after_publication_is_page_furniture_and_the_next_day_is_news
     (claim,) = claims_of("By the early hours of December 21, the Syrian army captured Saraqib.",
                          published="2019-12-20")
     assert claim.event_date == date(2019, 12, 21) and not claim.date_error
+
+
+@pytest.mark.parametrize("text", [
+    "The SDF regained control on the 3 villages after days of fighting, and the villages are "
+    "Babeela, Maar Shamshah and Kafr Nabl.",
+    "The SDF managed to capture three towns, which were identified as Babeela, Maar Shamshah, "
+    "and Kafr Nabl.",
+])
+def test_places_a_sentence_names_after_their_noun_are_its_objects(claims_of, text) -> None:
+    taken = {c.place_name for c in claims_of(text) if c.action == "capture"
+             and c.controller == "SDF"}
+    assert {"Babila", "Maar Shamsheh", "Kafr Nabl"} <= taken, taken
+
+
+def test_a_side_named_by_a_generic_word_inside_its_phrase(claims_of) -> None:
+    text = ("The Syrian National Army fights the regime. Moderate opposition forces have "
+            "reclaimed the village of Babeela.")
+    (claim,) = claims_of(text)  # Babeela itself is no gazetteer place here: unresolved
+    assert (claim.place_name, claim.controller, claim.action) == ("Babeela", "TURKEY", "capture")
+
+
+def test_entering_villages_on_a_deployment_is_a_deployment(claims_of) -> None:
+    text = ("The army started the deployment process from Tell Tamr and entered the villages "
+            "of Amuda and Suluk.")
+    control = _control(claims_of(text))
+    assert ("Amuda", "GOV", "deployment", False) in control
+    assert not [c for c in control if c[2] == "capture"]
