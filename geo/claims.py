@@ -238,8 +238,8 @@ _DEPLOY = re.compile(
 _SHELL = re.compile(r"\b(?:shell(?:ed|s)?|shelling\s+(?:of\s+)?|bombard(?:ed|s|ing)?|"
                     r"struck|airstrikes?\s+on|strikes?\s+on)\b", re.IGNORECASE)
 
-_HELD_HYPHEN = re.compile(r"[-‑](?=(?:held|controlled|occupied|run|dominated|administered)\b)",
-                          re.IGNORECASE)
+_HELD_HYPHEN = re.compile(r"[-‑](?=(?:held|controlled|occupied|run|dominated|administered|"
+                          r"aligned|affiliated|allied|linked)\b)", re.IGNORECASE)
 _NEXT_DAY = timedelta(days=1)
 _CONTEXT_CHARS = 200
 """How far around a place name the modifier patterns look (they span a few words)."""
@@ -738,8 +738,9 @@ class _SentenceReader:
         self.frame_triggers |= read
 
     def _hyphened_sides(self) -> list[FactionMention]:
-        """Sides named before "-held", "-controlled" ("SDF-held Manbij"), which the faction
-        matcher leaves alone (a name joined to a word is not the side acting)."""
+        """Sides named before "-held", "-controlled", "-aligned" ("SDF-held Manbij",
+        "SDF-aligned forces"), which the faction matcher leaves alone (a name joined to a word
+        is not, in general, the side acting)."""
         text = _HELD_HYPHEN.sub(" ", self.text)
         if text == self.text:
             return []
@@ -1124,7 +1125,8 @@ def extract_claims(document: Document, mentions: list[Mention], factions: Factio
     sentences = sentence_spans(body)
     parsed = _parsed(body, sentences, starts) if engine != "patterns" else {}
     named_sides = [f.code for f in factions.find(body)
-                   if not factions.by_code[f.code].presence_only]
+                   if not factions.by_code[f.code].presence_only
+                   and not factions.by_code[f.code].state]
     for start, end in sentences:
         sentence = body[start:end]
         refs = _sentence_refs(sentence, start, ordered, starts, discourse)

@@ -1,7 +1,8 @@
 """Factions of a theater and where article text names them.
 
 Factions are data (``[factions.CODE]`` tables of ``theater.toml``): code, label, colour,
-aliases (regular expressions), allies, and ``presence_only`` for forces that deploy but
+aliases (regular expressions), allies, ``state`` for the state's forces (never what a
+generic word such as "the militants" means), and ``presence_only`` for forces that deploy but
 never take sole control. Adding a faction or an alias is a data change.
 
 Matching: aliases written in capitals only (SDF, IS, US, SNA) are acronyms and match
@@ -31,6 +32,7 @@ class Faction:
     aliases: tuple[str, ...]
     allies: tuple[str, ...] = ()
     presence_only: bool = False
+    state: bool = False  # the state's forces: never what "the militants" or "rebels" means
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,8 @@ def _load(path) -> Factions:
             factions.append(Faction(
                 code=code, label=spec["label"], colour=tuple(spec["colour"]),
                 aliases=tuple(spec["aliases"]), allies=tuple(spec.get("allies", ())),
-                presence_only=bool(spec.get("presence_only", False))))
+                presence_only=bool(spec.get("presence_only", False)),
+                state=bool(spec.get("state", False))))
         except KeyError as exc:
             raise TheaterError(f"{path}: [factions.{code}] lacks {exc}. Fix: give every faction "
                                "label, colour and aliases.") from None

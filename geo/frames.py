@@ -62,6 +62,7 @@ class Lexicon:
     near_prepositions: frozenset[str]
     near_nouns: frozenset[str]
     generic: frozenset[str]
+    strongholds: frozenset[str]
     place_nouns: frozenset[str]
     agreement: frozenset[str]
     under_fire: frozenset[str]
@@ -94,7 +95,8 @@ def load_lexicon(language: str = "en") -> Lexicon:
     nouns = {lemma: _frame(entry) for entry in data["noun"] for lemma in entry["lemmas"]}
     under = {lemma: entry["action"] for entry in data["under_control"]
              for lemma in entry["lemmas"]}
-    words = {*verbs, *nouns, *under, *data["held"]["words"], "control"}
+    words = {*verbs, *nouns, *under, *data["held"]["words"], *data["stronghold"]["lemmas"],
+             "control", "hands"}
     # every inflection starts with the lemma's first four letters (seize/seized, take/took
     # is the exception kept by "took"), so one prefix test finds the sentences to parse
     stems = sorted({w[:4] for w in words} | {"took", "fell", "drov", "drew", "ran", "won",
@@ -108,6 +110,7 @@ def load_lexicon(language: str = "en") -> Lexicon:
         near_nouns=frozenset(data["near"]["nouns"]),
         generic=frozenset(data["generic"]["labels"]),
         place_nouns=frozenset(data["place_nouns"]["lemmas"]),
+        strongholds=frozenset(data["stronghold"]["lemmas"]),
         agreement=frozenset(data["agreement"]["lemmas"]),
         under_fire=frozenset(data["under_fire"]["lemmas"]), cue=cue)
 
@@ -393,9 +396,41 @@ class FrameReader:
             if token.lower_ in self.lex.held and token.dep_ in ("amod", "acl", "ROOT",
                                                                   "relcl", "conj"):
                 found += self._held(token)
-            if token.lower_ == "under" and token.dep_ == "prep":
+            if token.lower_ in ("under", "in", "into") and token.dep_ == "prep":
                 found += self._under_control(token)
+            if token.pos_ == "NOUN" and lemma in self.lex.strongholds:
+                found += self._stronghold(token)
         return found
+
+    def _stronghold(self, noun: Any) -> list[Statement]:
+        """"Idlib remains the last stronghold of the terrorists", "Kafr Nabl town – a major
+        terrorist stronghold", "A, which is one of the last militant strongholds": the side
+        whose stronghold it is holds the place."""
+        holder, generic = None, ""
+        for g in self._prep_objects(noun, "of"):
+            holder, generic = self.side_in(g)
+        if holder is None and not generic:
+            for child in noun.children:
+                if child.dep_ in ("amod", "compound", "poss", "nmod"):
+                    holder, generic = self.side_in(child)
+                    if holder is not None or generic:
+                        break
+        if holder is None and not generic:
+            return []
+        node = noun
+        if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in (
+                "one", "some", "last", "first", "main"):
+            node = node.head.head
+        places: list[tuple[int, bool]] = []
+        if node.dep_ in ("attr", "acomp", "oprd"):
+            subject, _ = self._subject(node.head)
+            places = self.places_in(subject)
+        elif node.dep_ == "appos":
+            places = self.places_in(node.head)
+        trigger = (noun.idx, noun.idx + len(noun.text))
+        return [Statement(place=p, action="holds", agent=holder, previous=None,
+                          trigger=trigger, near=near, modality="", generic_agent=generic)
+                for p, near in dict(places).items()]
 
     def _verb(self, verb: Any, lemma: str) -> list[Statement]:
         if any(g.lemma_.lower() in self.lex.under_fire for g in self._prep_objects(verb, "under")):
@@ -556,6 +591,10 @@ class FrameReader:
         if target is word:
             return []
         places = self.places_in(target)
+        if not places and target.dep_ in ("attr", "appos"):
+            # "Saraqib is a rebel-held town", "Saraqib, a rebel-held town"
+            owner = self._subject(target.head)[0] if target.dep_ == "attr" else target.head
+            places = self.places_in(owner)
         trigger = (word.idx, word.idx + len(word.text))
         return [Statement(place=p, action="holds", agent=holder, previous=None,
                           trigger=trigger, near=near, modality="", generic_agent=generic)
@@ -567,8 +606,9 @@ class FrameReader:
         action = self.lex.under_control.get(verb.lemma_.lower())
         if action is None:
             return []
+        nouns = {"under": ("control",), "in": ("hand", "hands"), "into": ("hand", "hands")}
         controls = [g for g in under.children if g.dep_ == "pobj"
-                    and g.lemma_.lower() == "control"]
+                    and g.lemma_.lower() in nouns[under.lower_]]
         if not controls:
             return []
         holder, generic = None, ""
@@ -595,8 +635,9 @@ class FrameReader:
 def resolve_generic(label: str, named: Iterable[str], against: str | None,
                     hostile: Any) -> str | None:
     """The side a generic label ("the militants") means in an article: among the sides the
-    article names, the one most named that fights ``against`` (the other side of the
-    sentence), or the one most named; None when the article names none."""
+    article names (the state's forces left out by the caller), the one most named that
+    fights ``against`` (the other side of the sentence), or the one most named; None when
+    the article names none."""
     counts = Counter(named)
     if not counts:
         return None

@@ -157,3 +157,24 @@ def test_entering_villages_on_a_deployment_is_a_deployment(claims_of) -> None:
     control = _control(claims_of(text))
     assert ("Amuda", "GOV", "deployment", False) in control
     assert not [c for c in control if c[2] == "capture"]
+
+
+@pytest.mark.parametrize(("text", "place", "holder"), [
+    ("HTS fights on. Saraqib remains the last stronghold of HTS in the east.", "Saraqib", "HTS"),
+    ("HTS fights on. The army is advancing on Kafr Nabl town – a major terrorist stronghold.",
+     "Kafr Nabl", "HTS"),
+    ("KAFR NABL IS IN HANDS OF SYRIAN ARMY", "Kafr Nabl", "GOV"),
+    ("The town of Kobani is held by the SDF, and Manbij is controlled by SDF-aligned forces.",
+     "Manbij", "SDF"),
+])
+def test_a_stronghold_or_the_hands_a_place_is_in_say_who_holds_it(claims_of, text, place,
+                                                                   holder) -> None:
+    assert (place, holder, "holds", False) in _control(claims_of(text)), \
+        _summary(claims_of(text))
+
+
+def test_a_generic_word_never_means_the_state(claims_of) -> None:
+    text = ("Regime forces and the Syrian army shelled the area. HTS holds the south. "
+            "Saraqib is a rebel-held town.")
+    holds = [c for c in claims_of(text) if c.action == "holds" and c.place_name == "Saraqib"]
+    assert [c.controller for c in holds] == ["HTS"]
