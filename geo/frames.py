@@ -63,6 +63,8 @@ class Lexicon:
     near_nouns: frozenset[str]
     generic: frozenset[str]
     strongholds: frozenset[str]
+    occur: frozenset[str]
+    from_afar: frozenset[str]
     place_nouns: frozenset[str]
     agreement: frozenset[str]
     under_fire: frozenset[str]
@@ -111,6 +113,8 @@ def load_lexicon(language: str = "en") -> Lexicon:
         generic=frozenset(data["generic"]["labels"]),
         place_nouns=frozenset(data["place_nouns"]["lemmas"]),
         strongholds=frozenset(data["stronghold"]["lemmas"]),
+        occur=frozenset(data["fighting"]["occur"]),
+        from_afar=frozenset(data["fighting"]["from_afar"]),
         agreement=frozenset(data["agreement"]["lemmas"]),
         under_fire=frozenset(data["under_fire"]["lemmas"]), cue=cue)
 
@@ -426,7 +430,12 @@ class FrameReader:
             subject, _ = self._subject(node.head)
             places = self.places_in(subject)
         elif node.dep_ == "appos":
-            places = self.places_in(node.head)
+            # "Jarjnaz, one of the strongholds", "Kafr Nabl town – a stronghold": the place
+            # the apposition is of, not the whole list around it
+            head = node.head
+            named = [self.place_of[c.i] for c in [head, *head.children]
+                     if c.dep_ in ("compound", "ROOT", head.dep_) and c.i in self.place_of]
+            places = [(named[0], False)] if named else []
         trigger = (noun.idx, noun.idx + len(noun.text))
         return [Statement(place=p, action="holds", agent=holder, previous=None,
                           trigger=trigger, near=near, modality="", generic_agent=generic)
@@ -526,11 +535,17 @@ class FrameReader:
         return out
 
     def _noun(self, noun: Any, frame: Frame) -> list[Statement]:
+        if any(c.lemma_.lower() in self.lex.from_afar for c in noun.children
+               if c.dep_ in ("amod", "compound")):
+            return []  # "an air attack on A", "drone strikes": fire, not fighting there
         places: list[tuple[int, bool]] = []
         agent = previous = None
         generic_agent = generic_previous = ""
+        holders = [noun]
+        if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_.lower() in self.lex.occur:
+            holders.append(noun.head)  # "clashes broke out in A", "fighting raged around A"
         for slot, role in frame.roles.items():
-            for token in self._prep_objects(noun, slot):
+            for token in [t for h in holders for t in self._prep_objects(h, slot)]:
                 if role == "place":
                     places += self.places_in(token)
                 elif role == "agent" and agent is None:
@@ -545,7 +560,7 @@ class FrameReader:
                     previous = previous if previous is not None else index
                 else:
                     agent = agent if agent is not None else index
-        if not places or (agent is None and frame.action != "withdrawal"):
+        if not places or (agent is None and frame.action not in ("withdrawal", "contested")):
             return []
         modality = self._noun_modality(noun)
         trigger = (noun.idx, noun.idx + len(noun.text))

@@ -178,3 +178,15 @@ def test_a_generic_word_never_means_the_state(claims_of) -> None:
             "Saraqib is a rebel-held town.")
     holds = [c for c in claims_of(text) if c.action == "holds" and c.place_name == "Saraqib"]
     assert [c.controller for c in holds] == ["HTS"]
+
+
+@pytest.mark.parametrize(("text", "contested"), [
+    ("Clashes broke out between the SDF and the SNA on Saturday night in Tell Tamr.", True),
+    ("Fighting raged around Saraqib all day.", True),
+    ("An air attack on Saraqib killed three people.", False),
+])
+def test_fighting_at_a_place_is_contested_and_fire_from_afar_is_not(claims_of, text,
+                                                                    contested) -> None:
+    found = [c for c in claims_of(text) if c.action == "contested"]
+    assert bool(found) == contested, _summary(claims_of(text))
+    assert all(c.controller is None for c in found)
