@@ -62,8 +62,11 @@ class Lexicon:
     near_prepositions: frozenset[str]
     near_nouns: frozenset[str]
     generic: frozenset[str]
+    lemmas: dict[str, str]
     strongholds: frozenset[str]
+    naming: frozenset[str]
     occur: frozenset[str]
+    light_verbs: frozenset[str]
     from_afar: frozenset[str]
     place_nouns: frozenset[str]
     agreement: frozenset[str]
@@ -85,6 +88,33 @@ def _frame(entry: dict[str, Any]) -> Frame:
                  object_noun=entry.get("object_noun", ""), agreed=entry.get("agreed", ""))
 
 
+def _words(data: Any) -> set[str]:
+    """Every lower-case single word the lexicon file lists as a word (not the actions, not
+    the held forms), anywhere in it."""
+    if isinstance(data, dict):
+        return set().union(*(_words(v) for k, v in data.items()
+                             if k not in ("action", "agreed", "held", "irregular"))) \
+            if data else set()
+    if isinstance(data, list):
+        return set().union(*(_words(v) for v in data)) if data else set()
+    if isinstance(data, str) and data.isalpha() and data.islower():
+        return {data}
+    return set()
+
+
+def _inflections(lemma: str) -> set[str]:
+    """The regular inflections of an English verb or noun: capture, captures, captured,
+    capturing; patrol, patrolled, patrolling; occupy, occupies, occupied."""
+    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "ing", lemma + "d"}
+    if lemma.endswith("e"):
+        forms |= {lemma[:-1] + "ing", lemma[:-1] + "ed"}
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if len(lemma) > 2 and lemma[-1] not in "aeiouwy" and lemma[-2] in "aeiou":
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(language: str = "en") -> Lexicon:
     """The lexicon of ``geo/data/lang/<language>.toml``."""
@@ -97,23 +127,32 @@ def load_lexicon(language: str = "en") -> Lexicon:
     nouns = {lemma: _frame(entry) for entry in data["noun"] for lemma in entry["lemmas"]}
     under = {lemma: entry["action"] for entry in data["under_control"]
              for lemma in entry["lemmas"]}
-    words = {*verbs, *nouns, *under, *data["held"]["words"], *data["stronghold"]["lemmas"],
-             "control", "hands"}
-    # every inflection starts with the lemma's first four letters (seize/seized, take/took
-    # is the exception kept by "took"), so one prefix test finds the sentences to parse
-    stems = sorted({w[:4] for w in words} | {"took", "fell", "drov", "drew", "ran", "won",
-                                             "held", "left", "fough", "beat", "brou"})
-    cue = re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + ")", re.IGNORECASE)
+    # the sentences worth parsing hold an inflection of a trigger word (or "under ...
+    # control", "in the hands of"): one regular expression finds them
+    irregular: dict[str, str] = data["irregular"]["forms"]
+    triggers = {*verbs, *nouns, *data["stronghold"]["lemmas"]}
+    forms = sorted({f for w in triggers for f in _inflections(w)} | set(data["held"]["words"])
+                   | {f for f, w in irregular.items() if w in triggers} | {"control", "hands"},
+                   key=lambda f: (-len(f), f))
+    words = _words(data)
+    lemmas: dict[str, str] = {word: word for word in words}
+    for word in sorted(words):
+        for form in sorted(_inflections(word)):
+            lemmas.setdefault(form, word)
+    lemmas.update(irregular)
+    cue = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b", re.IGNORECASE)
     return Lexicon(
         verbs={k: tuple(v) for k, v in verbs.items()}, nouns=nouns,
         held=frozenset(data["held"]["words"]), under_control=under,
         modality={k: frozenset(v) for k, v in data["modality"].items()},
         near_prepositions=frozenset(data["near"]["prepositions"]),
         near_nouns=frozenset(data["near"]["nouns"]),
-        generic=frozenset(data["generic"]["labels"]),
+        generic=frozenset(data["generic"]["labels"]), lemmas=lemmas,
         place_nouns=frozenset(data["place_nouns"]["lemmas"]),
         strongholds=frozenset(data["stronghold"]["lemmas"]),
+        naming=frozenset(data["place_nouns"]["naming"]),
         occur=frozenset(data["fighting"]["occur"]),
+        light_verbs=frozenset(data["light_verbs"]["lemmas"]),
         from_afar=frozenset(data["fighting"]["from_afar"]),
         agreement=frozenset(data["agreement"]["lemmas"]),
         under_fire=frozenset(data["under_fire"]["lemmas"]), cue=cue)
@@ -121,15 +160,32 @@ def load_lexicon(language: str = "en") -> Lexicon:
 
 @lru_cache(maxsize=1)
 def parser() -> Any:
-    """The spaCy pipeline, loaded once per process (tagger, parser, lemmatizer)."""
+    """The spaCy pipeline, loaded once per process (tagger and parser)."""
     import spacy
 
-    return spacy.load(MODEL, exclude=["ner", "senter"])
+    # no named entities, no sentence splitter (sentences come split), no lemmatizer or
+    # attribute ruler (the lexicon lemmatizes the words it knows): half the time again
+    return spacy.load(MODEL, exclude=["ner", "senter", "lemmatizer", "attribute_ruler"])
 
 
 def parse(sentences: list[str]) -> list[Any]:
     """Parse ``sentences`` in one batch."""
     return list(parser().pipe(sentences, batch_size=64))
+
+
+def _verb(token: Any) -> bool:
+    return token.tag_.startswith("VB") or token.tag_ == "MD"
+
+
+def _noun(token: Any) -> bool:
+    return token.tag_ in ("NN", "NNS")
+
+
+def _lemma(token: Any) -> str:
+    """The lemma of a word the lexicon knows (its inflections and irregular forms), else the
+    word in lower case: the parse runs without spaCy's lemmatizer, a third of its time."""
+    word = token.lower_
+    return load_lexicon().lemmas.get(word, word)
 
 
 @dataclass(frozen=True)
@@ -203,7 +259,7 @@ class FrameReader:
                     if word in ("of", "including"):
                         into_near = near or lower in self.lex.near_nouns
                         stack += [(g, into_near) for g in child.children if g.dep_ == "pobj"]
-                    elif word in ("in", "on") and tok.pos_ == "NOUN" and \
+                    elif word in ("in", "on") and _noun(tok) and \
                             self.place_of.get(tok.i) is None:
                         # "three villages in Idlib": where they lie, not what was taken
                         stack += [(g, True) for g in child.children if g.dep_ == "pobj"]
@@ -227,7 +283,7 @@ class FrameReader:
             if index is not None:
                 found[index] = found.get(index, True) and (
                     is_near or near or self._after_near_word(index))
-        if not found and token.lemma_.lower() in self.lex.place_nouns:
+        if not found and _lemma(token) in self.lex.place_nouns:
             heads = self._named_later(token)
             for head in heads:
                 for tok, is_near in self._phrase(head):
@@ -239,13 +295,13 @@ class FrameReader:
     def _named_later(self, noun: Any) -> list[Any]:
         """Where a sentence names what a plural noun stands for: "three towns, which were
         identified as A, B and C", "the 8 villages ..., and the villages are A, B"."""
-        lemma = noun.lemma_.lower()
+        lemma = _lemma(noun)
         verbs = [c for c in noun.children if c.dep_ in ("relcl", "acl")]
-        verbs += [t.head for t in self.doc if t.i != noun.i and t.lemma_.lower() == lemma
+        verbs += [t.head for t in self.doc if t.i != noun.i and _lemma(t) == lemma
                   and t.dep_ in ("nsubj", "nsubjpass")]
         named = []
         for verb in verbs:
-            if verb.lemma_.lower() not in ("be", "identify", "name", "include", "list"):
+            if _lemma(verb) not in self.lex.naming:
                 continue
             for child in verb.children:
                 if child.dep_ in ("attr", "oprd", "dobj"):
@@ -273,7 +329,7 @@ class FrameReader:
             if index is not None and tok.dep_ in ("amod", "compound", "npadvmod", "poss"):
                 return index, ""
         for tok in [token, *(c for c in token.children if c.dep_ in ("compound", "amod"))]:
-            if tok.lower_ in self.lex.generic or tok.lemma_.lower() in self.lex.generic:
+            if tok.lower_ in self.lex.generic or _lemma(tok) in self.lex.generic:
                 return None, tok.lower_  # "the militants", "moderate opposition forces"
         return None, ""
 
@@ -301,7 +357,7 @@ class FrameReader:
             # entering A": its subject does
             node = verb.head
             for _ in range(4):
-                if node.pos_ in ("VERB", "AUX"):
+                if _verb(node):
                     objects = [c for c in node.children if c.dep_ == "dobj"
                                and c.i < verb.i]
                     if objects:
@@ -345,7 +401,7 @@ class FrameReader:
             if node is head or node.dep_ not in (
                     "xcomp", "ccomp", "acl", "advcl", "pcomp", "pobj", "relcl", "conj", "prep"):
                 break
-            lemma = head.lemma_.lower()
+            lemma = _lemma(head)
             infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in node.children)
             if lemma in mod["failed"]:
                 return "failed"
@@ -354,7 +410,7 @@ class FrameReader:
             if lemma in mod["prevented"] and node.dep_ in ("pcomp", "xcomp", "ccomp", "prep"):
                 return "prevented"
             if node.dep_ in ("pobj", "pcomp") and head.lower_ == "of" and \
-                    head.head.lemma_.lower() in mod["poised"] | mod["purpose"]:
+                    _lemma(head.head) in mod["poised"] | mod["purpose"]:
                 return "planned"  # "on the verge of entering", "at the point of taking"
             if node.dep_ != "conj":
                 if infinitive and lemma not in mod["implicative"]:
@@ -392,17 +448,17 @@ class FrameReader:
         """Every statement the sentence makes about its places."""
         found: list[Statement] = []
         for token in self.doc:
-            lemma = token.lemma_.lower()
-            if token.pos_ in ("VERB", "AUX") and lemma in self.lex.verbs:
+            lemma = _lemma(token)
+            if _verb(token) and lemma in self.lex.verbs:
                 found += self._verb(token, lemma)
-            elif token.pos_ == "NOUN" and lemma in self.lex.nouns:
+            elif _noun(token) and lemma in self.lex.nouns:
                 found += self._noun(token, self.lex.nouns[lemma])
             if token.lower_ in self.lex.held and token.dep_ in ("amod", "acl", "ROOT",
                                                                   "relcl", "conj"):
                 found += self._held(token)
             if token.lower_ in ("under", "in", "into") and token.dep_ == "prep":
                 found += self._under_control(token)
-            if token.pos_ == "NOUN" and lemma in self.lex.strongholds:
+            if _noun(token) and lemma in self.lex.strongholds:
                 found += self._stronghold(token)
         return found
 
@@ -422,7 +478,7 @@ class FrameReader:
         if holder is None and not generic:
             return []
         node = noun
-        if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in (
+        if node.dep_ == "pobj" and node.head.lower_ == "of" and _lemma(node.head.head) in (
                 "one", "some", "last", "first", "main"):
             node = node.head.head
         places: list[tuple[int, bool]] = []
@@ -442,7 +498,7 @@ class FrameReader:
                 for p, near in dict(places).items()]
 
     def _verb(self, verb: Any, lemma: str) -> list[Statement]:
-        if any(g.lemma_.lower() in self.lex.under_fire for g in self._prep_objects(verb, "under")):
+        if any(_lemma(g) in self.lex.under_fire for g in self._prep_objects(verb, "under")):
             return []  # "took the M4 under fire": fire control, read by the patterns
         particle_token = self._particle(verb)
         particle = particle_token.lower_ if particle_token is not None else ""
@@ -451,8 +507,8 @@ class FrameReader:
             if frame.particle and frame.particle != particle:
                 continue
             if frame.object_noun:
-                if not any(o.lemma_.lower() == frame.object_noun and not any(
-                        c.lemma_.lower() in self.lex.under_fire for c in o.children)
+                if not any(_lemma(o) == frame.object_noun and not any(
+                        _lemma(c) in self.lex.under_fire for c in o.children)
                         for o in dobj):
                     continue  # ("imposed fire control over the M4" is fire)
             elif not frame.particle and particle in ("over", "back", "out") and any(
@@ -471,17 +527,18 @@ class FrameReader:
         if subject is not None:
             slots["passive_subject" if passive else "subject"] = [subject]
         if frame.object_noun:
-            nouns = [o for o in dobj if o.lemma_.lower() == frame.object_noun]
+            nouns = [o for o in dobj if _lemma(o) == frame.object_noun]
             slots["object"] = [g for n in [*nouns, verb] for w in ("of", "over", "on")
                                for g in self._prep_objects(n, w)]
-            if passive and subject is not None and subject.lemma_.lower() == frame.object_noun:
+            if passive and subject is not None and _lemma(subject) == frame.object_noun:
                 slots["object"] = [g for w in ("of", "over") for g in
                                    self._prep_objects(subject, w)]
                 slots.pop("passive_subject", None)
         else:
             # a name the parser hung on the verb ("enter the town of A and B") is an object
             slots["object"] = dobj + [c for c in verb.children if c.dep_ == "conj"
-                                      and c.pos_ == "PROPN" and self.place_of.get(c.i) is not None]
+                                      and c.tag_ in ("NNP", "NNPS")
+                                      and self.place_of.get(c.i) is not None]
         slots["by"] = self._prep_objects(verb, "by")
         for word in ("from", "to", "into", "in", "at", "on", "for", "around", "over", "of",
                      "near"):
@@ -489,7 +546,7 @@ class FrameReader:
             slots[word] = self._prep_objects(verb, word) + (
                 self._prep_objects(particle, word) if particle is not None else [])
         if "attack_on" in roles:
-            attacks = [o for o in dobj if o.lemma_.lower() in (
+            attacks = [o for o in dobj if _lemma(o) in (
                 "attack", "assault", "offensive", "attempt", "infiltration", "advance")]
             slots["attack_on"] = [g for a in attacks for w in ("on", "against", "in", "at")
                                   for g in self._prep_objects(a, w)] or (
@@ -520,7 +577,7 @@ class FrameReader:
         modality = self.modality(verb)
         trigger = (verb.idx, verb.idx + len(verb.text))
         action = frame.action
-        if frame.agreed and any(t.lemma_.lower() in self.lex.agreement for t in self.doc):
+        if frame.agreed and any(_lemma(t) in self.lex.agreement for t in self.doc):
             action = frame.agreed  # "will enter Manbij following an agreement": deployed
         seen: set[int] = set()
         out = []
@@ -535,15 +592,17 @@ class FrameReader:
         return out
 
     def _noun(self, noun: Any, frame: Frame) -> list[Statement]:
-        if any(c.lemma_.lower() in self.lex.from_afar for c in noun.children
+        if any(_lemma(c) in self.lex.from_afar for c in noun.children
                if c.dep_ in ("amod", "compound")):
             return []  # "an air attack on A", "drone strikes": fire, not fighting there
         places: list[tuple[int, bool]] = []
         agent = previous = None
         generic_agent = generic_previous = ""
         holders = [noun]
-        if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_.lower() in self.lex.occur:
+        if noun.dep_ in ("nsubj", "nsubjpass") and _lemma(noun.head) in self.lex.occur:
             holders.append(noun.head)  # "clashes broke out in A", "fighting raged around A"
+        if noun.dep_ == "dobj" and _lemma(noun.head) in self.lex.light_verbs:
+            holders.append(noun.head)  # "carried out a patrol in A"
         for slot, role in frame.roles.items():
             for token in [t for h in holders for t in self._prep_objects(h, slot)]:
                 if role == "place":
@@ -560,7 +619,11 @@ class FrameReader:
                     previous = previous if previous is not None else index
                 else:
                     agent = agent if agent is not None else index
-        if not places or (agent is None and frame.action not in ("withdrawal", "contested")):
+        if agent is None and not generic_agent and frame.action == "deployment" and \
+                noun.dep_ == "dobj" and _lemma(noun.head) in self.lex.light_verbs:
+            agent, generic_agent = self.side_in(self._subject(noun.head)[0])  # "carried out"
+        if not places or (agent is None and not generic_agent
+                          and frame.action not in ("withdrawal", "contested")):
             return []
         modality = self._noun_modality(noun)
         trigger = (noun.idx, noun.idx + len(noun.text))
@@ -577,7 +640,7 @@ class FrameReader:
             return "planned"
         if any(c.dep_ == "neg" for c in head.children):
             return "not"
-        if head.pos_ == "VERB" and head is not noun:
+        if _verb(head) and head is not noun:
             return self.modality(head)
         return ""
 
@@ -618,12 +681,12 @@ class FrameReader:
     def _under_control(self, under: Any) -> list[Statement]:
         """"A remains under SDF control", "A came under the control of the army"."""
         verb = under.head
-        action = self.lex.under_control.get(verb.lemma_.lower())
+        action = self.lex.under_control.get(_lemma(verb))
         if action is None:
             return []
         nouns = {"under": ("control",), "in": ("hand", "hands"), "into": ("hand", "hands")}
         controls = [g for g in under.children if g.dep_ == "pobj"
-                    and g.lemma_.lower() in nouns[under.lower_]]
+                    and _lemma(g) in nouns[under.lower_]]
         if not controls:
             return []
         holder, generic = None, ""

@@ -190,3 +190,14 @@ def test_fighting_at_a_place_is_contested_and_fire_from_afar_is_not(claims_of, t
     found = [c for c in claims_of(text) if c.action == "contested"]
     assert bool(found) == contested, _summary(claims_of(text))
     assert all(c.controller is None for c in found)
+
+
+@pytest.mark.parametrize(("text", "place", "side"), [
+    ("Russian forces have been dispatched to Ain Issa.", "Ayn Issa", "RUSSIA"),
+    ("The SDF carried out a security patrol in Manbij on Monday.", "Manbij", "SDF"),
+    ("The SNA sent reinforcements to the town of Tell Abyad.", "Tell Abyad", "TURKEY"),
+])
+def test_forces_sent_to_or_patrolling_a_place_are_present_there(claims_of, text, place,
+                                                                side) -> None:
+    assert (place, side, "deployment", False) in _control(claims_of(text)), \
+        _summary(claims_of(text))
