@@ -704,11 +704,9 @@ class _SentenceReader:
                 last = self.discourse.last_capturer
                 agent = last if last is not None and last != previous else None
             if agent is None and st.generic_agent:
-                agent = resolve_generic(st.generic_agent, self.named_sides, previous,
-                                        self.book.hostile)
+                agent = resolve_generic(self.named_sides, previous, self.book.hostile)
             if previous is None and st.generic_previous:
-                previous = resolve_generic(st.generic_previous, self.named_sides, agent,
-                                           self.book.hostile)
+                previous = resolve_generic(self.named_sides, agent, self.book.hostile)
             action, controller = st.action, agent
             if st.near and action in ("capture", "holds", "withdrawal", "handover"):
                 continue  # "captured hills near A" is not a capture of A
@@ -1117,6 +1115,8 @@ def extract_claims(document: Document, mentions: list[Mention], factions: Factio
     engine
         One of `ENGINES`.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown claims engine {engine!r}; use one of {', '.join(ENGINES)}")
     discourse = _Discourse()
     claims: list[Claim] = []
     body = document.body
@@ -1153,6 +1153,9 @@ def extract_claims(document: Document, mentions: list[Mention], factions: Factio
 
 PARSE_CHARS = 1_000
 """Sentences longer than this (run-on page furniture) are read by the patterns only."""
+PARSE_SENTENCES = 500
+"""At most this many sentences of one document are parsed (a news article has far fewer);
+the rest of a hostile or endless page is read by the patterns, in linear time."""
 
 
 def _parsed(body: str, sentences: list[tuple[int, int]], starts: list[int]) -> dict[int, Any]:
@@ -1170,5 +1173,7 @@ def _parsed(body: str, sentences: list[tuple[int, int]], starts: list[int]) -> d
             continue  # no place named or referred to
         if lexicon.worth_parsing(body[start:end]):
             chosen.append((start, end))
+            if len(chosen) == PARSE_SENTENCES:
+                break
     docs = parse([body[s:e] for s, e in chosen]) if chosen else []
     return {s: doc for (s, _), doc in zip(chosen, docs, strict=True)}

@@ -710,8 +710,7 @@ class FrameReader:
                 for p, near in dict(places).items()]
 
 
-def resolve_generic(label: str, named: Iterable[str], against: str | None,
-                    hostile: Any) -> str | None:
+def resolve_generic(named: Iterable[str], against: str | None, hostile: Any) -> str | None:
     """The side a generic label ("the militants") means in an article: among the sides the
     article names (the state's forces left out by the caller), the one most named that
     fights ``against`` (the other side of the sentence), or the one most named; None when

@@ -201,3 +201,14 @@ def test_forces_sent_to_or_patrolling_a_place_are_present_there(claims_of, text,
                                                                 side) -> None:
     assert (place, side, "deployment", False) in _control(claims_of(text)), \
         _summary(claims_of(text))
+
+
+def test_a_page_of_endless_statements_is_parsed_only_up_to_a_bound() -> None:
+    from geo.claims import PARSE_SENTENCES, _parsed
+    from geo.extract import sentence_spans
+
+    body = "The SDF captured Suluk. " * (PARSE_SENTENCES + 100)
+    sentences = sentence_spans(body)
+    starts = [s for s, _ in sentences]  # a place in every sentence
+    parsed = _parsed(body, sentences, [s + 17 for s in starts])
+    assert len(parsed) == PARSE_SENTENCES
