@@ -64,7 +64,11 @@ _NAME = (
     rf"(?:[- ](?:(?:al|el|ad|ar|as|ash|at|az|an)[-‑ ])?[{_UPPER}][\w’'‘ʿ]*){{0,2}}"
 )
 _QNAME = rf"[“\"]?{_NAME}[”\"]?"  # a name in quotes: "the towns of “Dadekh” and “Kafr Batikh”"
-_LIST = rf"{_QNAME}(?:\s*,\s*{_QNAME})*(?:,?\s+and\s+{_QNAME})?"
+# an item of a list may end in a lower-case place word ("Qazal square") or, after a word that
+# starts place names, be written in lower case ("Kafr avid"): the list goes on past it
+_ITEM = (rf"(?:{_QNAME}(?:\s+(?:square|roundabout|junction|hill|farm|camp|crossing|bridge|"
+         r"silos|dam))?|(?:Kafr|Kfar|Tal|Tell|Khirbet|Khirbat|Deir|Ain|Ayn|Umm)\s+[a-z]{3,})")
+_LIST = rf"{_ITEM}(?:\s*,\s*{_ITEM})*(?:,?\s+and\s+{_ITEM})?"
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,8 @@ _CUES: tuple[_Cue, ...] = (
     _Cue(re.compile(
         r"\b(?P<cue>captured|liberated|recaptured|retook|regained|seized|stormed|entered|reached|"
         r"shelled|bombarded|targeted\s+(?:locations|positions|areas)\s+in|"
-        r"took\s+(?:control\s+(?:of|over)|over))\s+(?:the\s+(?:villages?|towns?)\s+of\s+)?"
+        r"took\s+(?:control\s+(?:of|over)|over))\s+(?:(?:also|nearby|then)\s+)?"
+        r"(?:the\s+(?:villages?|towns?)\s+of\s+)?"
         rf"(?P<names>{_LIST})")),
     _Cue(re.compile(
         r"\b(?P<cue>villages|towns)\b[^.;:]{0,40}?\b(?:are|were|include|including|namely)\s+"

@@ -256,3 +256,14 @@ def test_both_names_of_a_village_written_with_brackets_are_places(gazetteer) -> 
 def test_names_in_lists_axes_hills_and_quotes_are_places(text, surfaces, gazetteer) -> None:
     found = [s.surface for s in find_toponyms(text, gazetteer)]
     assert all(s in found for s in surfaces), found
+
+
+def test_a_list_goes_on_past_an_item_in_lower_case(gazetteer) -> None:
+    text = ("Opposition forces have reclaimed Al-Halluba, Kukfin, Kafr avid, Sfuhan and "
+            "Fattara villages. The army set free Shir Maqar, Qazal square and Hourta regions. "
+            "The army captured nearby Jabla and Ma’ar Tamatar.")
+    found = [s.surface for s in find_toponyms(text, gazetteer)]
+    for name in ("Al-Halluba", "Kukfin", "Kafr avid", "Shir Maqar", "Qazal square",
+                 "Ma’ar Tamatar"):
+        assert name in found, found
+    assert _surfaces("Tell me where the road is.", gazetteer) == []
