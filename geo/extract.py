@@ -522,7 +522,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
         if not plausible[(head, rule.listed)] and not rule.named:
             continue
         key = name_key(name)
-        if gazetteer.foreign.get(key, 0) >= FOREIGN_CUE_CITY and key not in gazetteer.common:
+        if gazetteer.foreign.get(key, 0) >= FOREIGN_CUE_CITY and key not in gazetteer.common \
+                and key not in gazetteer.index:
             continue  # "the Black Sea resort town of Sochi": a town, not of the theater
         at = bisect_right(extra_ends, start)
         extra.insert(at, Span(start=start, end=end, surface=name, key=name_key(name), cue=cue,
