@@ -522,8 +522,9 @@ def find_toponyms(text: str, gazetteer: Gazetteer) -> list[Span]:
         if not plausible[(head, rule.listed)] and not rule.named:
             continue
         key = name_key(name)
-        if gazetteer.foreign.get(key, 0) >= FOREIGN_CUE_CITY and key not in gazetteer.common \
-                and key not in gazetteer.index:
+        abroad = gazetteer.foreign.get(key, 0)
+        if abroad >= FOREIGN_CUE_CITY and key not in gazetteer.common and (
+                key not in gazetteer.index or abroad >= BIG_FOREIGN_CITY):
             continue  # "the Black Sea resort town of Sochi": a town, not of the theater
         at = bisect_right(extra_ends, start)
         extra.insert(at, Span(start=start, end=end, surface=name, key=name_key(name), cue=cue,

@@ -267,3 +267,9 @@ def test_a_list_goes_on_past_an_item_in_lower_case(gazetteer) -> None:
                  "Ma’ar Tamatar"):
         assert name in found, found
     assert _surfaces("Tell me where the road is.", gazetteer) == []
+
+
+def test_a_village_named_like_a_town_abroad_is_kept_where_a_cue_lists_it(gazetteer) -> None:
+    # Shulin is a village of Jabal al-Zawiya and a town of 180,000 in Taiwan
+    text = "The army set free Jaran, Rasha, Shoulin and Kokaba al-Tawilah regions."
+    assert "Shoulin" in _surfaces(text, gazetteer)
