@@ -464,19 +464,17 @@ class Gazetteer:
         self.loose: dict[str, tuple[str, ...]] = {}
         """Point places by `geo.names.loose_key` of each of their names."""
         loose: dict[str, set[str]] = {}
-        for key, ids in [*self.index.items(), *self.common.items()]:
-            points = [i for i in ids if not self.places[i].is_area
-                      and self.places[i].kind != "corridor"]
-            if points:
-                loose.setdefault(loose_key(key), set()).update(points)
-        self.loose = {k: tuple(sorted(v)) for k, v in loose.items() if len(k) >= LOOSE_MIN}
         headed: dict[str, set[str]] = {}
         for key, ids in [*self.index.items(), *self.common.items()]:
-            head = headed_loose_key(key)
             points = [i for i in ids if not self.places[i].is_area
                       and self.places[i].kind != "corridor"]
-            if head is not None and points:
+            if not points:
+                continue
+            loose.setdefault(loose_key(key), set()).update(points)
+            head = headed_loose_key(key)
+            if head is not None:
                 headed.setdefault(head, set()).update(points)
+        self.loose = {k: tuple(sorted(v)) for k, v in loose.items() if len(k) >= LOOSE_MIN}
         self.loose_headed = {k: tuple(sorted(v)) for k, v in headed.items()}
         """Point places by `geo.names.headed_loose_key` of their names that have one."""
         self.automaton = ahocorasick.Automaton()

@@ -134,7 +134,8 @@ def _names_other_places(spans: list[Span], members: list[int], province: str,
         for i, s in enumerate(spans))
 
 
-def area_senses(text: str, spans: list[Span], gazetteer: Gazetteer) -> list[bool]:
+def area_senses(text: str, spans: list[Span], gazetteer: Gazetteer,
+                groups: list[list[int]] | None = None) -> list[bool]:
     """For each span, whether it means an area (governorate, district) rather than a point.
 
     One sense per discourse and one type per list hold for governorates only: an article
@@ -164,7 +165,7 @@ def area_senses(text: str, spans: list[Span], gazetteer: Gazetteer) -> list[bool
             for i in members:
                 if explicit[i] is None:
                     area[i] = True
-    for group in _lists(text, spans):
+    for group in _lists(text, spans) if groups is None else groups:
         marked_area = any(has_province[i] and (explicit[i] == "area" or not has_point[i])
                           for i in group)
         marked_city = any(explicit[i] == "point" or (not has_area[i] and any(
@@ -466,7 +467,8 @@ def _at(place: Place, span: Span, document: Document, sentence: str, method: str
 def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list[Mention]:
     """Turn the spans of one document into mentions (see the module docstring)."""
     text = document.body
-    senses = area_senses(text, spans, gazetteer)
+    groups = _lists(text, spans)  # the lists of the text, found once for every rule
+    senses = area_senses(text, spans, gazetteer, groups)
     sentences = SentenceIndex(text)
     pools = _pools(spans, senses, gazetteer)
     admin_context = {
@@ -491,7 +493,7 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
         return spelled_memo[key]
 
     listed_with: dict[int, list[Place]] = {}
-    for group in _lists(text, spans):
+    for group in groups:
         for i in group:
             mates = {p.place_id: p for j in group if j != i and spans[j].key != spans[i].key
                      for p in [anchors.places[j]] if p is not None}
@@ -540,10 +542,9 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
             continue
         if not pool and not span.candidates and (
                 span.kind_hint != "facility" or span.cue.endswith(("post", "point"))):
-            # (a post or point is named after the village it stands in: "the Tal
-            # Al-Tawqan point"; silos, dams and bases are not)
-            # the places of its own paragraph first (a digest's paragraphs are about
-            # different fronts), then the article's
+            # (a post or point is named after the village it stands in, "the Tal Al-Tawqan
+            # point"; silos, dams and bases are not). The places of its own paragraph first
+            # (a digest's paragraphs are about different fronts), then the article's.
             here = anchors.beside(index)
             near = spelled(span, here) if here else []
             if len(near) != 1:
@@ -619,8 +620,8 @@ def resolve(document: Document, spans: list[Span], gazetteer: Gazetteer) -> list
         else:
             confidence, method = 1.0, "gazetteer"
         mentions.append(_at(best, span, document, sentence, method, round(confidence, 3)))
-    mentions = _spelled_beside_list_mates(document, spans, mentions, gazetteer, admin_context,
-                                          sentences)
+    mentions = _spelled_beside_list_mates(document, spans, groups, mentions, gazetteer,
+                                          admin_context, sentences)
     return _aliases(spans, mentions, gazetteer)
 
 
@@ -651,16 +652,17 @@ ALIAS_GAP = 40
 """Characters between a place and ", known to Kurds as" its other name."""
 
 
-def _spelled_beside_list_mates(document: Document, spans: list[Span], mentions: list[Mention],
-                               gazetteer: Gazetteer, admin_context: set[str],
-                               sentences: SentenceIndex) -> list[Mention]:
+def _spelled_beside_list_mates(document: Document, spans: list[Span], groups: list[list[int]],
+                               mentions: list[Mention], gazetteer: Gazetteer,
+                               admin_context: set[str], sentences: SentenceIndex
+                               ) -> list[Mention]:
     """Names no gazetteer spells, placed by their consonants beside the places of their own
     list: in "targeted locations in al-Ftera and Sfuhen", Sfuhen placed (Safuhun) places
     al-Ftera at the Fatirah 2 km from it, though both lie beyond the reach of the article's
     other places."""
     by_start = {m.start: k for k, m in enumerate(mentions)}
     added: list[Mention] = []
-    for group in _lists(document.body, spans):
+    for group in groups:
         mates = [gazetteer[mentions[by_start[spans[i].start]].place_id] for i in group
                  if spans[i].start in by_start and mentions[by_start[spans[i].start]].place_id]
         mates = [p for p in mates if not p.is_area and p.kind != "corridor"]
